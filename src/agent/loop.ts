@@ -1,0 +1,222 @@
+import type { Logger } from '../host/logger';
+import { ProviderError, type ModelProvider, type ToolSpec } from '../providers/provider';
+import { addUsage, type AssistantMessage, type Message, type ToolCall, type ToolResult, type Usage } from '../shared/transcript';
+import { backoffDelay, sleep } from './backoff';
+import { formatBatchLog } from './batchLog';
+import { reuseKey, type Batch, type BatchLog, type CallUpdate, type Scheduler } from './scheduler';
+
+export interface AgentConfig {
+  provider: ModelProvider;
+  model: string;
+  system: string;
+  scheduler: Scheduler;
+  tools: readonly ToolSpec[];
+  maxTurns?: number;
+  parallelToolCalls?: boolean;
+  /** Retries of one turn's model request (429, 5xx, dropped streams). */
+  maxRetries?: number;
+  retryBaseDelayMs?: number;
+  retryMaxDelayMs?: number;
+  maxOutputTokens?: number;
+  logger: Logger;
+}
+
+export type RunStatus = 'final' | 'stopped' | 'max_turns' | 'error';
+
+export interface RunOutcome {
+  status: RunStatus;
+  /** The final answer, or a one-line reason when the run did not end with one. */
+  text: string;
+  turns: number;
+  usage: Usage;
+  error?: { kind: string; message: string };
+}
+
+export type AgentEvent =
+  | { type: 'turn-start'; turn: number }
+  | { type: 'text-delta'; turn: number; text: string }
+  /** `atMs`: since the turn's model request was sent. */
+  | { type: 'tool-call'; turn: number; call: ToolCall; atMs: number }
+  | { type: 'tool-update'; turn: number; update: CallUpdate }
+  | { type: 'batch'; log: BatchLog }
+  | { type: 'usage'; turn: number; usage: Usage }
+  | { type: 'retry'; turn: number; attempt: number; delayMs: number; reason: string }
+  /** The turn's stream failed and is being asked again: drop what was shown of it. */
+  | { type: 'turn-reset'; turn: number }
+  | { type: 'notice'; message: string }
+  | { type: 'done'; outcome: RunOutcome };
+
+export interface RunOptions {
+  signal: AbortSignal;
+  onEvent?: (event: AgentEvent) => void;
+}
+
+/**
+ * Runs one user request to its end. `messages` is the conversation so far and is appended to in place, so that
+ * whatever happens (answer, stop, error, max turns) it stays a valid transcript for the next request.
+ */
+export async function runAgent(config: AgentConfig, messages: Message[], userText: string, options: RunOptions): Promise<RunOutcome> {
+  const emit = options.onEvent ?? (() => {});
+  const maxTurns = config.maxTurns ?? 25;
+  let usage: Usage = addUsage(undefined, undefined);
+  messages.push({ role: 'user', text: userText });
+
+  const end = (outcome: Omit<RunOutcome, 'usage'>): RunOutcome => {
+    const full = { ...outcome, usage };
+    emit({ type: 'done', outcome: full });
+    return full;
+  };
+
+  for (let turn = 1; turn <= maxTurns; turn++) {
+    if (options.signal.aborted) return end({ status: 'stopped', text: 'Stopped by the user.', turns: turn - 1 });
+    emit({ type: 'turn-start', turn });
+    let outcome: TurnOutcome;
+    try {
+      outcome = await runTurn(config, messages, turn, options.signal, emit);
+    } catch (e) {
+      if (options.signal.aborted) return end({ status: 'stopped', text: 'Stopped by the user.', turns: turn });
+      const err = e instanceof ProviderError ? e : new ProviderError('unknown', e instanceof Error ? e.message : String(e));
+      config.logger.error(`turn ${turn} failed: ${err.kind}: ${err.message}`);
+      return end({ status: 'error', text: err.message, turns: turn, error: { kind: err.kind, message: err.message } });
+    }
+    usage = addUsage(usage, outcome.usage);
+    if (outcome.kind === 'stopped') return end({ status: 'stopped', text: 'Stopped by the user.', turns: turn });
+    if (outcome.kind === 'final') {
+      if (!outcome.text.trim()) {
+        return end({ status: 'error', text: 'The model returned an empty response.', turns: turn, error: { kind: 'empty_response', message: 'The model returned an empty response.' } });
+      }
+      return end({ status: 'final', text: outcome.text, turns: turn });
+    }
+  }
+  const text = `Stopped after ${maxTurns} turns (the maxTurns limit) without a final answer. Ask again to continue, or raise maxTurns.`;
+  return end({ status: 'max_turns', text, turns: maxTurns });
+}
+
+type TurnOutcome = { kind: 'final' | 'tools' | 'stopped'; text: string; usage: Usage };
+
+/** One model request and its tool batch. Retries the request (not the tools) when the stream fails. */
+async function runTurn(config: AgentConfig, messages: Message[], turn: number, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<TurnOutcome> {
+  let reuse = new Map<string, ToolResult>();
+  const maxRetries = config.maxRetries ?? 4;
+  for (let attempt = 0; ; attempt++) {
+    const attemptAbort = new AbortController();
+    const onStop = () => attemptAbort.abort(signal.reason);
+    signal.addEventListener('abort', onStop, { once: true });
+    const batch = config.scheduler.startBatch(turn, attemptAbort.signal, (update) => emit({ type: 'tool-update', turn, update }));
+    try {
+      const streamed = await streamTurn(config, messages, turn, batch, reuse, attemptAbort.signal, emit);
+      if (signal.aborted) {
+        if (streamed.text) messages.push({ role: 'assistant', text: streamed.text, toolCalls: [] });
+        await batch.seal();
+        return { kind: 'stopped', text: streamed.text, usage: streamed.usage };
+      }
+      const assistant: AssistantMessage = { role: 'assistant', text: streamed.text, toolCalls: streamed.calls, usage: streamed.usage, providerData: streamed.providerData };
+      messages.push(assistant);
+      if (streamed.calls.length === 0) {
+        await batch.seal();
+        return { kind: 'final', text: streamed.text, usage: streamed.usage };
+      }
+      // From here on the turn is committed: the results always go into the transcript, even when stopped.
+      const { results, log } = await batch.seal();
+      log.streamEndMs = streamed.streamEndMs;
+      messages.push({ role: 'tool', results });
+      config.logger.info(formatBatchLog(log));
+      emit({ type: 'batch', log });
+      return { kind: signal.aborted ? 'stopped' : 'tools', text: streamed.text, usage: streamed.usage };
+    } catch (e) {
+      if (signal.aborted) {
+        attemptAbort.abort(signal.reason);
+        await batch.seal();
+        throw e;
+      }
+      const err = e instanceof ProviderError ? e : new ProviderError('unknown', e instanceof Error ? e.message : String(e), { cause: e });
+      // Reads that completed are kept for the retried turn; everything else of this attempt is cancelled. Writes
+      // and test runs never started: they wait for the end of a complete stream.
+      reuse = new Map([...reuse, ...(await batch.settledReads())]);
+      attemptAbort.abort(new Error('turn retried'));
+      await batch.seal();
+      if (!err.retryable || attempt >= maxRetries) throw err;
+      const delayMs = backoffDelay(attempt + 1, { baseMs: config.retryBaseDelayMs ?? 1000, maxMs: config.retryMaxDelayMs ?? 60_000, retryAfterMs: err.options.retryAfterMs });
+      const reason = `${err.kind.replace('_', ' ')}${err.options.status ? ` (HTTP ${err.options.status})` : ''}: ${err.message}`;
+      config.logger.warn(`turn ${turn}: ${reason}; retry ${attempt + 1}/${maxRetries} in ${delayMs} ms`);
+      emit({ type: 'turn-reset', turn });
+      emit({ type: 'retry', turn, attempt: attempt + 1, delayMs, reason });
+      await sleep(delayMs, signal);
+    } finally {
+      signal.removeEventListener('abort', onStop);
+    }
+  }
+}
+
+interface Streamed {
+  text: string;
+  calls: ToolCall[];
+  usage: Usage;
+  providerData?: Record<string, unknown>;
+  streamEndMs: number;
+}
+
+async function streamTurn(
+  config: AgentConfig,
+  messages: readonly Message[],
+  turn: number,
+  batch: Batch,
+  reuse: Map<string, ToolResult>,
+  signal: AbortSignal,
+  emit: (e: AgentEvent) => void,
+): Promise<Streamed> {
+  const started = Date.now();
+  const out: Streamed = { text: '', calls: [], usage: addUsage(undefined, undefined), streamEndMs: 0 };
+  const ids = new Set<string>();
+  let finished = false;
+  const request = {
+    model: config.model,
+    system: config.system,
+    messages,
+    tools: config.tools,
+    parallelToolCalls: config.parallelToolCalls ?? true,
+    maxOutputTokens: config.maxOutputTokens,
+  };
+  for await (const event of config.provider.stream(request, signal)) {
+    switch (event.type) {
+      case 'text-delta':
+        out.text += event.text;
+        emit({ type: 'text-delta', turn, text: event.text });
+        break;
+      case 'tool-call': {
+        const { call, duplicate } = uniqueId(event.call, ids, turn, out.calls.length);
+        out.calls.push(call);
+        emit({ type: 'tool-call', turn, call, atMs: Date.now() - started });
+        batch.add(call, { reused: reuse.get(reuseKey(call)), duplicate });
+        break;
+      }
+      case 'usage':
+        out.usage = addUsage(out.usage, event.usage);
+        emit({ type: 'usage', turn, usage: event.usage });
+        break;
+      case 'finish':
+        finished = true;
+        out.providerData = event.providerData;
+        break;
+      case 'notice':
+        emit({ type: 'notice', message: event.message });
+        break;
+    }
+  }
+  if (!finished && !signal.aborted) throw new ProviderError('stream_dropped', 'The model stream ended before the response was complete.');
+  out.streamEndMs = Date.now() - started;
+  return out;
+}
+
+/** Every call id must be unique in the transcript; an empty one is synthesized, a repeated one renamed. */
+function uniqueId(call: ToolCall, ids: Set<string>, turn: number, index: number): { call: ToolCall; duplicate: boolean } {
+  let id = call.id || `call_t${turn}_${index}`;
+  const duplicate = ids.has(id);
+  if (duplicate) {
+    let n = 2;
+    while (ids.has(`${id}_dup${n}`)) n++;
+    id = `${id}_dup${n}`;
+  }
+  ids.add(id);
+  return { call: id === call.id ? call : { ...call, id }, duplicate };
+}

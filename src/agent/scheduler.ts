@@ -1,0 +1,386 @@
+import { setMaxListeners } from 'node:events';
+import pLimit, { type LimitFunction } from 'p-limit';
+import type { ToolCall, ToolResult } from '../shared/transcript';
+import type { ToolContext, ToolRegistry } from '../tools/tool';
+import { formatToolError, ToolError, type ToolErrorCode } from '../tools/toolError';
+import { truncateMiddle } from '../tools/truncate';
+import type { ApprovalGate } from './approvals';
+import { FileLocks } from './fileLocks';
+import { prepareCall, type PreparedCall } from './prepareCall';
+
+export type CallState =
+  | 'queued'
+  | 'awaiting_approval'
+  | 'waiting_lock'
+  | 'running'
+  | 'done'
+  | 'failed'
+  | 'cancelled'
+  | 'denied';
+
+export interface CallUpdate {
+  callId: string;
+  name: string;
+  summary: string;
+  state: CallState;
+  /** Milliseconds since the batch started. */
+  atMs: number;
+  result?: ToolResult;
+  durationMs?: number;
+}
+
+export interface CallLog {
+  id: string;
+  name: string;
+  summary: string;
+  ok: boolean;
+  state: CallState;
+  /** Running time (not counting waits for locks, slots or approval). */
+  ms: number;
+  startMs: number;
+  endMs: number;
+  /** Started while the model was still streaming the turn. */
+  early: boolean;
+  error?: ToolErrorCode;
+}
+
+export interface BatchLog {
+  turn: number;
+  wallMs: number;
+  calls: CallLog[];
+  /** When the model's stream ended, relative to the batch start (set by the loop). */
+  streamEndMs?: number;
+}
+
+export interface ToolLimits {
+  timeoutMs?: number;
+  maxConcurrent?: number;
+}
+
+export interface SchedulerOptions {
+  tools: ToolRegistry;
+  context: Omit<ToolContext, 'signal'>;
+  locks?: FileLocks;
+  maxConcurrentTools?: number;
+  toolTimeoutMs?: number;
+  /** Per tool name; run_tests defaults to 300 s and 4 at once. */
+  perTool?: Record<string, ToolLimits>;
+  maxResultChars?: number;
+  maxCallsPerTurn?: number;
+  /** Run one call at a time and never early (the `parallelToolCalls: false` baseline). */
+  sequential?: boolean;
+  approvals?: ApprovalGate;
+  /** How long a running call may take to wind down after cancellation before it is reported cancelled anyway. */
+  cancelGraceMs?: number;
+}
+
+const DEFAULT_PER_TOOL: Record<string, ToolLimits> = { run_tests: { timeoutMs: 300_000, maxConcurrent: 4 } };
+
+/** Owns concurrency, locks, timeouts, truncation and error-to-result conversion for every batch of a run. */
+export class Scheduler {
+  readonly locks: FileLocks;
+  private readonly global: LimitFunction;
+  private readonly perToolLimits = new Map<string, LimitFunction>();
+  readonly options: Required<Omit<SchedulerOptions, 'approvals' | 'locks'>> & Pick<SchedulerOptions, 'approvals'>;
+
+  constructor(options: SchedulerOptions) {
+    this.options = {
+      maxConcurrentTools: 8,
+      toolTimeoutMs: 30_000,
+      maxResultChars: 30_000,
+      maxCallsPerTurn: 128,
+      sequential: false,
+      cancelGraceMs: 2_000,
+      ...options,
+      perTool: { ...DEFAULT_PER_TOOL, ...options.perTool },
+    };
+    this.locks = options.locks ?? new FileLocks();
+    this.global = pLimit(this.options.sequential ? 1 : Math.max(1, this.options.maxConcurrentTools));
+  }
+
+  startBatch(turn: number, signal: AbortSignal, onUpdate: (u: CallUpdate) => void = () => {}): Batch {
+    return new Batch(this, turn, signal, onUpdate);
+  }
+
+  /** @internal */
+  limiterFor(name: string): LimitFunction | undefined {
+    const max = this.options.perTool[name]?.maxConcurrent;
+    if (!max) return undefined;
+    let limit = this.perToolLimits.get(name);
+    if (!limit) this.perToolLimits.set(name, (limit = pLimit(max)));
+    return limit;
+  }
+
+  /** @internal */
+  timeoutFor(name: string): number {
+    return this.options.perTool[name]?.timeoutMs ?? this.options.toolTimeoutMs;
+  }
+
+  /** @internal */
+  get global_(): LimitFunction {
+    return this.global;
+  }
+}
+
+interface Entry {
+  prepared: PreparedCall;
+  result: Promise<ToolResult>;
+  log: CallLog;
+}
+
+/**
+ * One turn's calls. `add` as each call arrives (reads may start at once, in model order); `seal` when the turn's
+ * stream has ended: the rest start, and the promise resolves with exactly one result per call, in model order.
+ */
+export class Batch {
+  private readonly entries: Entry[] = [];
+  private readonly started = Date.now();
+  private sealed = false;
+  private readonly sealGate: Deferred<void> = deferred();
+  private readonly pendingApprovals: { entry: Entry; decide: Deferred<{ allowed: boolean; reason?: string }> }[] = [];
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    readonly turn: number,
+    private readonly signal: AbortSignal,
+    private readonly onUpdate: (u: CallUpdate) => void,
+  ) {
+    // Every waiting call listens for the stop; hundreds per batch is expected, not a leak.
+    setMaxListeners(0, signal);
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /**
+   * `reused`: a result of the same read from an earlier attempt of this turn (the stream was retried).
+   * `duplicate`: the model repeated a call id; the call was renamed and is answered with an error, not run.
+   */
+  add(call: ToolCall, options: { reused?: ToolResult; duplicate?: boolean } = {}): void {
+    if (this.sealed) throw new Error('Batch already sealed');
+    const { maxCallsPerTurn, tools } = this.scheduler.options;
+    const refuse = (error: ToolError): PreparedCall => ({ ok: false, call, summary: '', error });
+    const prepared: PreparedCall =
+      this.entries.length >= maxCallsPerTurn
+        ? refuse(new ToolError('too_many_calls', `Only ${maxCallsPerTurn} tool calls run per turn; this one was not run. Ask for it again in the next turn.`))
+        : options.duplicate
+          ? refuse(new ToolError('duplicate_call_id', `This call repeated the id of an earlier call in the same turn, so it was renamed to ${call.id} and not run. Ask for it again if it is still needed.`))
+          : prepareCall(call, tools);
+    const log: CallLog = { id: call.id, name: call.name, summary: prepared.summary, ok: false, state: 'queued', ms: 0, startMs: 0, endMs: 0, early: false };
+    const entry: Entry = { prepared, log, result: undefined as unknown as Promise<ToolResult> };
+    this.entries.push(entry);
+    this.update(entry, 'queued');
+    entry.result =
+      options.reused && prepared.ok && prepared.tool.access === 'read'
+        ? Promise.resolve(this.finish(entry, 'done', undefined, options.reused.content))
+        : this.run(entry);
+  }
+
+  /** Ends the turn: deferred calls start, approvals are asked for in one request. */
+  async seal(): Promise<{ results: ToolResult[]; log: BatchLog }> {
+    this.sealed = true;
+    this.sealGate.resolve();
+    await this.askApprovals();
+    const results = await Promise.all(this.entries.map((e) => e.result));
+    return { results, log: { turn: this.turn, wallMs: Date.now() - this.started, calls: this.entries.map((e) => e.log) } };
+  }
+
+  /** Completed successful read results, for reuse if the turn's stream is retried. */
+  async settledReads(): Promise<Map<string, ToolResult>> {
+    const out = new Map<string, ToolResult>();
+    for (const e of this.entries) {
+      if (e.prepared.ok && e.prepared.tool.access === 'read' && e.log.state === 'done') {
+        out.set(reuseKey(e.prepared.call), await e.result);
+      }
+    }
+    return out;
+  }
+
+  private async run(entry: Entry): Promise<ToolResult> {
+    const { prepared } = entry;
+    if (!prepared.ok) return this.finish(entry, 'failed', prepared.error);
+    const { options } = this.scheduler;
+    const lock = this.scheduler.locks.acquire(prepared.files);
+    let released = false;
+    const releaseLater = (p: Promise<unknown>) => {
+      // The lock is held until the tool really stops, so a zombie write cannot race the next one; a tool that
+      // ignores its signal is given a grace period, after which the file is freed anyway.
+      const free = () => {
+        if (!released) lock.release();
+        released = true;
+      };
+      p.then(free, free);
+      setTimeout(free, options.cancelGraceMs).unref?.();
+    };
+    try {
+      const early = prepared.tool.access === 'read' && !options.sequential && !this.needsApproval(prepared);
+      if (!early) await this.until(this.sealGate.promise);
+      if (this.needsApproval(prepared)) {
+        const decision = await this.until(this.requestApproval(entry));
+        if (!decision.allowed) {
+          lock.release();
+          return this.finish(entry, 'denied', new ToolError('denied', `Denied by the user${decision.reason ? `: ${decision.reason}` : '.'}`));
+        }
+      }
+      if (lock.contended) this.update(entry, 'waiting_lock');
+      await this.until(lock.ready);
+      const perTool = this.scheduler.limiterFor(prepared.tool.name);
+      const slot = () => this.scheduler.global_(() => this.execute(entry, releaseLater));
+      return await (perTool ? perTool(slot) : slot());
+    } catch (e) {
+      if (!released) lock.release();
+      released = true;
+      return this.finish(entry, this.signal.aborted ? 'cancelled' : 'failed', e);
+    }
+  }
+
+  private async execute(entry: Entry, releaseLater: (p: Promise<unknown>) => void): Promise<ToolResult> {
+    if (this.signal.aborted) throw new ToolError('cancelled', 'Cancelled before it started.');
+    const prepared = entry.prepared as Extract<PreparedCall, { ok: true }>;
+    const timeoutMs = this.scheduler.timeoutFor(prepared.tool.name);
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(this.signal.reason);
+    this.signal.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => controller.abort(new ToolError('timeout', `${prepared.tool.name} did not finish within ${timeoutMs / 1000} s and was stopped.`)), timeoutMs);
+    entry.log.startMs = Date.now() - this.started;
+    entry.log.early = !this.sealed;
+    this.update(entry, 'running');
+    const work = prepared.tool.execute(prepared.input, { ...this.scheduler.options.context, signal: controller.signal });
+    releaseLater(work);
+    try {
+      // A running call ends with its own outcome: an edit that completes during a stop is reported as applied.
+      // Only when the tool ignores its signal past the grace period is it reported cancelled/timed out anyway.
+      const content = await Promise.race([work, abortedAfterGrace(controller.signal, this.scheduler.options.cancelGraceMs)]);
+      return this.finish(entry, 'done', undefined, content);
+    } catch (e) {
+      const reason = controller.signal.aborted ? controller.signal.reason : e;
+      return this.finish(entry, this.signal.aborted ? 'cancelled' : 'failed', reason);
+    } finally {
+      clearTimeout(timer);
+      this.signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private finish(entry: Entry, state: CallState, error?: unknown, content?: string): ToolResult {
+    const { call } = entry.prepared;
+    const now = Date.now() - this.started;
+    if (!entry.log.startMs) entry.log.startMs = now;
+    entry.log.endMs = now;
+    entry.log.ms = state === 'done' || entry.log.state === 'running' ? now - entry.log.startMs : 0;
+    entry.log.ok = state === 'done';
+    let text: string;
+    if (state === 'done') {
+      text = truncateMiddle(content ?? '', this.scheduler.options.maxResultChars, 'Ask for a narrower range (read_file startLine/endLine) or a more specific query to see the rest');
+    } else {
+      const te = asToolError(error, state);
+      entry.log.error = te.code;
+      text = formatToolError(te.code, te.message);
+    }
+    const result: ToolResult = { callId: call.id, name: call.name, ok: state === 'done', content: text };
+    this.update(entry, state, result);
+    return result;
+  }
+
+  private needsApproval(p: PreparedCall): boolean {
+    return p.ok && !!this.scheduler.options.approvals?.needsApproval(p.tool, p.input);
+  }
+
+  private requestApproval(entry: Entry): Promise<{ allowed: boolean; reason?: string }> {
+    const decide = deferred<{ allowed: boolean; reason?: string }>();
+    this.pendingApprovals.push({ entry, decide });
+    this.update(entry, 'awaiting_approval');
+    return decide.promise;
+  }
+
+  /** All calls of the batch that need approval go to the user in ONE request, after the turn is complete. */
+  private async askApprovals(): Promise<void> {
+    // Let the calls that were waiting on the seal gate register their approval requests first.
+    await Promise.resolve();
+    await new Promise<void>((r) => setImmediate(r));
+    const pending = this.pendingApprovals.splice(0);
+    if (!pending.length || !this.scheduler.options.approvals) return;
+    try {
+      const decisions = await this.scheduler.options.approvals.request(
+        pending.map(({ entry }) => {
+          const p = entry.prepared as Extract<PreparedCall, { ok: true }>;
+          return { id: p.call.id, name: p.call.name, summary: p.summary, access: p.tool.access, arguments: p.call.arguments };
+        }),
+        this.signal,
+      );
+      for (const { entry, decide } of pending) decide.resolve(decisions.get(entry.prepared.call.id) ?? { allowed: false, reason: 'no decision' });
+    } catch (e) {
+      for (const { decide } of pending) decide.reject(e);
+    }
+  }
+
+  /** Waits for `p` unless the run is stopped first. */
+  private until<T>(p: Promise<T>): Promise<T> {
+    if (this.signal.aborted) return Promise.reject(new ToolError('cancelled', 'Cancelled before it started.'));
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(new ToolError('cancelled', 'Cancelled before it started.'));
+      this.signal.addEventListener('abort', onAbort, { once: true });
+      p.then(resolve, reject).finally(() => this.signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  private update(entry: Entry, state: CallState, result?: ToolResult): void {
+    entry.log.state = state;
+    const { call } = entry.prepared;
+    this.onUpdate({
+      callId: call.id,
+      name: call.name,
+      summary: entry.prepared.summary,
+      state,
+      atMs: Date.now() - this.started,
+      result,
+      durationMs: result ? entry.log.ms : undefined,
+    });
+  }
+}
+
+/** Calls that would produce the same result if asked again within a turn retry. */
+export function reuseKey(call: Pick<ToolCall, 'name' | 'arguments'>): string {
+  try {
+    return `${call.name}\0${JSON.stringify(sortKeys(JSON.parse(call.arguments || '{}')))}`;
+  } catch {
+    return `${call.name}\0${call.arguments}`;
+  }
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  return v;
+}
+
+function asToolError(error: unknown, state: CallState): ToolError {
+  if (error instanceof ToolError) return state === 'cancelled' && error.code !== 'timeout' ? new ToolError('cancelled', error.code === 'cancelled' ? error.message : 'Cancelled by the user while it was running.') : error;
+  if (state === 'cancelled') return new ToolError('cancelled', 'Cancelled by the user.');
+  const message = error instanceof Error ? error.message : String(error);
+  return new ToolError('failed', message || 'The tool failed without a message.');
+}
+
+function abortedAfterGrace(signal: AbortSignal, graceMs: number): Promise<never> {
+  return new Promise((_, reject) => {
+    const arm = () => {
+      const t = setTimeout(() => reject(signal.reason ?? new ToolError('cancelled', 'Cancelled.')), graceMs);
+      t.unref?.();
+    };
+    if (signal.aborted) arm();
+    else signal.addEventListener('abort', arm, { once: true });
+  });
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (v: T) => void;
+  reject: (e: unknown) => void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
+}

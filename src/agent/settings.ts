@@ -1,0 +1,79 @@
+import type { Logger } from '../host/logger';
+import type { ProcessRunner } from '../host/processRunner';
+import type { Workspace } from '../host/workspace';
+import type { ModelProvider } from '../providers/provider';
+import { FileTracker } from '../tools/fileTracker';
+import { toolSpec, type ToolRegistry } from '../tools/tool';
+import type { ApprovalGate } from './approvals';
+import type { FileLocks } from './fileLocks';
+import type { AgentConfig } from './loop';
+import { Scheduler } from './scheduler';
+import { defaultSystemPrompt } from './systemPrompt';
+
+/** The user-facing knobs, shared by the VS Code settings (`fanout.*`) and the CLI flags. */
+export interface AgentSettings {
+  model: string;
+  maxConcurrentTools: number;
+  toolTimeoutSeconds: number;
+  runTestsTimeoutSeconds: number;
+  maxConcurrentTestRuns: number;
+  maxTurns: number;
+  parallelToolCalls: boolean;
+  maxRetries: number;
+  testCommand?: string;
+  systemPrompt?: string;
+}
+
+export const defaultAgentSettings: Omit<AgentSettings, 'model'> = {
+  maxConcurrentTools: 8,
+  toolTimeoutSeconds: 30,
+  runTestsTimeoutSeconds: 300,
+  maxConcurrentTestRuns: 4,
+  maxTurns: 25,
+  parallelToolCalls: true,
+  maxRetries: 4,
+};
+
+export interface AgentHost {
+  provider: ModelProvider;
+  workspace: Workspace;
+  runner: ProcessRunner;
+  tools: ToolRegistry;
+  logger: Logger;
+  /** One per conversation: what the agent has seen of each file. */
+  files?: FileTracker;
+  locks?: FileLocks;
+  approvals?: ApprovalGate;
+}
+
+/** Wires settings and host services into the loop's configuration. */
+export function buildAgentConfig(settings: AgentSettings, host: AgentHost): AgentConfig {
+  const scheduler = new Scheduler({
+    tools: host.tools,
+    context: {
+      workspace: host.workspace,
+      files: host.files ?? new FileTracker(),
+      runner: host.runner,
+      logger: host.logger,
+      settings: { testCommand: settings.testCommand, maxFileBytes: 10 * 1024 * 1024 },
+    },
+    locks: host.locks,
+    maxConcurrentTools: settings.maxConcurrentTools,
+    toolTimeoutMs: settings.toolTimeoutSeconds * 1000,
+    perTool: { run_tests: { timeoutMs: settings.runTestsTimeoutSeconds * 1000, maxConcurrent: settings.maxConcurrentTestRuns } },
+    sequential: !settings.parallelToolCalls,
+    approvals: host.approvals,
+  });
+  const name = host.workspace.root.split(/[\\/]/).filter(Boolean).pop() ?? 'workspace';
+  return {
+    provider: host.provider,
+    model: settings.model,
+    system: settings.systemPrompt ?? defaultSystemPrompt(name),
+    scheduler,
+    tools: [...host.tools.values()].map(toolSpec),
+    maxTurns: settings.maxTurns,
+    parallelToolCalls: settings.parallelToolCalls,
+    maxRetries: settings.maxRetries,
+    logger: host.logger,
+  };
+}

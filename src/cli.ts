@@ -1,0 +1,193 @@
+// The headless runner: `fanout [options] "prompt"`. Same agent core as the extension, on plain Node fs.
+import { parseArgs } from 'node:util';
+import { runAgent, type AgentEvent, type RunOutcome } from './agent/loop';
+import { buildAgentConfig, defaultAgentSettings } from './agent/settings';
+import { silentLogger, type Logger } from './host/logger';
+import { NodeProcessRunner } from './node/nodeProcessRunner';
+import { NodeWorkspace } from './node/nodeWorkspace';
+import { API_KEY_ENV, createProvider, DEFAULT_MODELS, requiresApiKey } from './providers';
+import { PROVIDER_IDS, type ProviderId } from './providers/provider';
+import type { Message } from './shared/transcript';
+import { builtinRegistry } from './tools';
+
+const USAGE = `Usage: fanout [options] "prompt"
+
+Runs the Fanout agent on a folder without VS Code. Tool calls of one turn run in parallel.
+
+Options:
+  --workspace DIR        folder the agent works in (default: current directory)
+  --provider NAME        ${PROVIDER_IDS.join(' | ')} (default: openai)
+  --model M              model name (default depends on the provider)
+  --base-url URL         API base URL (OpenAI-compatible servers, proxies, tests)
+  --max-turns N          stop after N model turns (default ${defaultAgentSettings.maxTurns})
+  --max-concurrent N     tool calls running at once (default ${defaultAgentSettings.maxConcurrentTools})
+  --test-command CMD     command run_tests runs (default: detected, e.g. npm test)
+  --sequential           one tool call per turn, run one by one (parallel tool calls off)
+  --json                 one JSON object per line: {"type":"batch",...} per batch, {"type":"final",...} at the end
+  --verbose              log to stderr
+  -h, --help             show this help
+
+Keys come from OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY (optional for openai-compatible).
+Exit codes: 0 final answer, 1 model or tool failure, 2 bad usage or missing key, 3 max turns reached, 130 stopped.`;
+
+class UsageError extends Error {}
+
+export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
+  let args;
+  try {
+    args = parse(argv);
+  } catch (e) {
+    io.err.write(`fanout: ${(e as Error).message}\n${e instanceof UsageError ? '' : 'Run fanout --help for usage.\n'}`);
+    return 2;
+  }
+  if (args.help) {
+    io.out.write(`${USAGE}\n`);
+    return 0;
+  }
+  const keyEnv = API_KEY_ENV[args.provider];
+  const apiKey = (keyEnv && process.env[keyEnv]) || (args.provider === 'openai-compatible' ? process.env.OPENAI_API_KEY : undefined);
+  if (!apiKey && requiresApiKey(args.provider)) {
+    io.err.write(`fanout: no API key for ${args.provider}: set ${keyEnv}.\n`);
+    return 2;
+  }
+  let workspace: NodeWorkspace;
+  try {
+    workspace = await NodeWorkspace.open(args.workspace);
+  } catch (e) {
+    io.err.write(`fanout: cannot open workspace ${args.workspace}: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const logger = args.verbose ? stderrLogger(io.err) : silentLogger;
+  const provider = await createProvider({ provider: args.provider, apiKey, baseUrl: args.baseUrl });
+  const config = buildAgentConfig(
+    { ...defaultAgentSettings, model: args.model, maxTurns: args.maxTurns, maxConcurrentTools: args.maxConcurrent, parallelToolCalls: !args.sequential, testCommand: args.testCommand },
+    { provider, workspace, runner: new NodeProcessRunner(), tools: builtinRegistry(), logger },
+  );
+
+  const stop = new AbortController();
+  const onSigint = () => stop.abort(new Error('interrupted'));
+  process.once('SIGINT', onSigint);
+  const messages: Message[] = [];
+  const onEvent = args.json ? jsonPrinter(io.out) : humanPrinter(io.out, io.err);
+  let outcome: RunOutcome;
+  try {
+    outcome = await runAgent(config, messages, args.prompt, { signal: stop.signal, onEvent });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  if (outcome.status === 'final') return 0;
+  io.err.write(`fanout: ${outcome.text.split('\n')[0]}\n`);
+  return { stopped: 130, max_turns: 3, error: 1 }[outcome.status];
+}
+
+function parse(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      workspace: { type: 'string' },
+      provider: { type: 'string' },
+      model: { type: 'string' },
+      'base-url': { type: 'string' },
+      'max-turns': { type: 'string' },
+      'max-concurrent': { type: 'string' },
+      'test-command': { type: 'string' },
+      sequential: { type: 'boolean' },
+      json: { type: 'boolean' },
+      verbose: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const provider = (values.provider ?? 'openai') as ProviderId;
+  if (!PROVIDER_IDS.includes(provider)) throw new Error(`unknown provider "${values.provider}" (expected ${PROVIDER_IDS.join(', ')})`);
+  const int = (name: string, v: string | undefined, dflt: number) => {
+    if (v === undefined) return dflt;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} needs a positive whole number, got "${v}"`);
+    return n;
+  };
+  const prompt = positionals.join(' ').trim();
+  if (!prompt && !values.help) throw new UsageError(`missing prompt\n\n${USAGE}`);
+  return {
+    help: values.help ?? false,
+    prompt,
+    provider,
+    workspace: values.workspace ?? process.cwd(),
+    model: values.model ?? DEFAULT_MODELS[provider],
+    baseUrl: values['base-url'],
+    maxTurns: int('max-turns', values['max-turns'], defaultAgentSettings.maxTurns),
+    maxConcurrent: int('max-concurrent', values['max-concurrent'], defaultAgentSettings.maxConcurrentTools),
+    testCommand: values['test-command'],
+    sequential: values.sequential ?? false,
+    json: values.json ?? false,
+    verbose: values.verbose ?? false,
+  };
+}
+
+function jsonPrinter(out: NodeJS.WritableStream) {
+  const line = (o: unknown) => out.write(`${JSON.stringify(o)}\n`);
+  return (e: AgentEvent) => {
+    if (e.type === 'batch') {
+      line({
+        type: 'batch',
+        turn: e.log.turn,
+        wallMs: e.log.wallMs,
+        streamEndMs: e.log.streamEndMs,
+        calls: e.log.calls.map((c) => ({ id: c.id, name: c.name, ms: c.ms, ok: c.ok, startMs: c.startMs, endMs: c.endMs, early: c.early, ...(c.error ? { error: c.error } : {}) })),
+      });
+    } else if (e.type === 'retry') line({ type: 'retry', turn: e.turn, attempt: e.attempt, delayMs: e.delayMs, reason: e.reason });
+    else if (e.type === 'notice') line({ type: 'notice', message: e.message });
+    else if (e.type === 'done') {
+      const o = e.outcome;
+      if (o.status === 'final') line({ type: 'final', text: o.text, turns: o.turns, usage: o.usage });
+      else line({ type: o.status === 'error' ? 'error' : o.status, reason: o.text, turns: o.turns, usage: o.usage, ...(o.error ? { kind: o.error.kind } : {}) });
+    }
+  };
+}
+
+function humanPrinter(out: NodeJS.WritableStream, err: NodeJS.WritableStream) {
+  let midLine = false;
+  return (e: AgentEvent) => {
+    switch (e.type) {
+      case 'text-delta':
+        out.write(e.text);
+        midLine = !e.text.endsWith('\n');
+        break;
+      case 'turn-reset':
+        if (midLine) out.write('\n');
+        midLine = false;
+        break;
+      case 'batch': {
+        if (midLine) out.write('\n');
+        midLine = false;
+        const calls = e.log.calls.map((c) => `${c.ok ? '✓' : '✗'} ${c.name} ${c.summary} ${c.ms}ms${c.ok ? '' : ` (${c.error})`}`);
+        err.write(`▸ turn ${e.log.turn}: ${e.log.calls.length} call(s) in ${e.log.wallMs} ms\n  ${calls.join('\n  ')}\n`);
+        break;
+      }
+      case 'retry':
+        err.write(`… ${e.reason}; retrying in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt})\n`);
+        break;
+      case 'notice':
+        err.write(`! ${e.message}\n`);
+        break;
+      case 'done':
+        if (midLine) out.write('\n');
+        break;
+    }
+  };
+}
+
+function stderrLogger(err: NodeJS.WritableStream): Logger {
+  const log = (level: string) => (m: string | Error, ...a: unknown[]) => err.write(`[${level}] ${m instanceof Error ? m.message : m}${a.length ? ` ${a.map((x) => JSON.stringify(x)).join(' ')}` : ''}\n`);
+  return { trace: log('trace'), debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      process.stderr.write(`fanout: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,51 @@
+// What the tools need from wherever the files live. Two implementations: src/node (plain fs, headless runner and
+// tests) and src/vscode (workspace.fs + WorkspaceEdit, so unsaved buffers are respected and edits can be undone).
+// Every `path` here is already normalised and workspace-relative (see tools/paths.ts); implementations still check
+// the real location (symlinks) before touching anything.
+
+export interface FileText {
+  text: string;
+  /** True when the text came from an open editor with unsaved changes rather than from disk. */
+  fromDirtyBuffer?: boolean;
+}
+
+export interface TextEdit {
+  /** The whole text the offsets refer to; the edit is refused if the file no longer has exactly this text. */
+  expected: string;
+  offset: number;
+  deleteCount: number;
+  insert: string;
+}
+
+export interface SearchOptions {
+  query: string;
+  isRegex: boolean;
+  /** Glob relative to the workspace root, e.g. `src/**\/*.ts`. */
+  include?: string;
+  maxResults: number;
+}
+
+export interface SearchMatch {
+  path: string;
+  line: number;
+  text: string;
+}
+
+export interface Listing<T> {
+  items: T[];
+  truncated: boolean;
+}
+
+export interface Workspace {
+  /** Absolute root, for display and for running commands. */
+  readonly root: string;
+  stat(path: string, signal?: AbortSignal): Promise<{ type: 'file' | 'directory'; size: number } | undefined>;
+  readFile(path: string, signal?: AbortSignal): Promise<FileText>;
+  /** Creates the file (and parent folders); refuses if it already exists. */
+  createFile(path: string, text: string, signal?: AbortSignal): Promise<void>;
+  /** Applies one replacement atomically: all or nothing, never half-written. */
+  editFile(path: string, edit: TextEdit, signal?: AbortSignal): Promise<void>;
+  /** Files under `path` (workspace-relative), honouring .gitignore and the user's excludes. */
+  listFiles(path: string, glob: string | undefined, limit: number, signal?: AbortSignal): Promise<Listing<string>>;
+  search(options: SearchOptions, signal?: AbortSignal): Promise<Listing<SearchMatch>>;
+}

@@ -1,0 +1,56 @@
+import { parseRetryAfter } from '../agent/backoff';
+import { ProviderError, type ProviderErrorKind, type ProviderId } from './provider';
+
+/** Duck-typed view of the error objects the three SDKs throw for HTTP failures. */
+interface HttpishError {
+  status?: number;
+  headers?: { get(name: string): string | null } | Record<string, string>;
+  message?: string;
+  name?: string;
+  code?: string;
+}
+
+const KEY_ENV: Record<ProviderId, string> = {
+  openai: 'OPENAI_API_KEY',
+  anthropic: 'ANTHROPIC_API_KEY',
+  gemini: 'GEMINI_API_KEY',
+  'openai-compatible': 'OPENAI_API_KEY',
+};
+
+/**
+ * Classifies an SDK error into a ProviderError. `started` says whether any part of the response had arrived: a
+ * failure after that is a dropped stream (retry the turn), before it a network error.
+ */
+export function classifyError(provider: ProviderId, error: unknown, options: { started: boolean; signal?: AbortSignal }): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const e = (error ?? {}) as HttpishError;
+  if (options.signal?.aborted || e.name === 'AbortError' || /abort/i.test(e.name ?? '')) {
+    return new ProviderError('cancelled', 'The request was cancelled.', { provider, cause: error });
+  }
+  const status = typeof e.status === 'number' ? e.status : undefined;
+  const retryAfterMs = parseRetryAfter(headersOf(e.headers));
+  const detail = (e.message ?? String(error)).slice(0, 500);
+  let kind: ProviderErrorKind;
+  let message = detail;
+  if (status === 401 || status === 403) {
+    kind = 'auth';
+    message = `${label(provider)} rejected the API key (HTTP ${status}). Run "Fanout: Set API Key" or set ${KEY_ENV[provider]}. (${detail})`;
+  } else if (status === 429) kind = 'rate_limit';
+  else if (status !== undefined && (status >= 500 || status === 408 || status === 409)) kind = 'overloaded';
+  else if (status !== undefined && status >= 400) kind = 'bad_request';
+  else if (/overloaded/i.test(detail)) kind = 'overloaded';
+  else kind = options.started ? 'stream_dropped' : 'network';
+  if (kind === 'network') message = `Could not reach ${label(provider)}: ${detail}`;
+  return new ProviderError(kind, message, { status, retryAfterMs, provider, cause: error });
+}
+
+function headersOf(h: HttpishError['headers']): { get(name: string): string | null } | undefined {
+  if (!h) return undefined;
+  if (typeof (h as { get?: unknown }).get === 'function') return h as { get(name: string): string | null };
+  const rec = h as Record<string, string>;
+  return { get: (name) => rec[name] ?? rec[name.toLowerCase()] ?? null };
+}
+
+export function label(provider: ProviderId): string {
+  return { openai: 'OpenAI', anthropic: 'Anthropic', gemini: 'Gemini', 'openai-compatible': 'The OpenAI-compatible server' }[provider];
+}

@@ -1,0 +1,32 @@
+import type { ModelProvider, ProviderConfig, ProviderId } from './provider';
+
+export const DEFAULT_MODELS: Record<ProviderId, string> = {
+  openai: 'gpt-4.1',
+  anthropic: 'claude-sonnet-4-5',
+  gemini: 'gemini-2.5-flash',
+  'openai-compatible': 'llama3.1',
+};
+
+export const API_KEY_ENV: Record<ProviderId, string | undefined> = {
+  openai: 'OPENAI_API_KEY',
+  anthropic: 'ANTHROPIC_API_KEY',
+  gemini: 'GEMINI_API_KEY',
+  'openai-compatible': undefined,
+};
+
+/** Whether the provider cannot work without a key (local OpenAI-compatible servers usually need none). */
+export function requiresApiKey(provider: ProviderId): boolean {
+  return provider !== 'openai-compatible';
+}
+
+/**
+ * Creates the adapter. SDKs are loaded here, on first use, so activating the extension never evaluates them.
+ */
+export async function createProvider(config: ProviderConfig): Promise<ModelProvider> {
+  switch (config.provider) {
+    case 'openai':
+      return new (await import('./openai/openaiProvider')).OpenAIProvider(config);
+    default:
+      throw new Error(`Provider ${config.provider} is not available yet.`);
+  }
+}

@@ -1,0 +1,72 @@
+// The contract every model adapter implements: one streaming call per turn, provider-neutral events out.
+import type { Message, ToolCall, Usage } from '../shared/transcript';
+
+export interface ToolSpec {
+  name: string;
+  description: string;
+  /** JSON Schema (draft 2020-12 subset) of the arguments object. */
+  parameters: Record<string, unknown>;
+}
+
+export interface ModelRequest {
+  model: string;
+  system: string;
+  messages: readonly Message[];
+  tools: readonly ToolSpec[];
+  /** When false the provider is told to return at most one tool call per turn. */
+  parallelToolCalls: boolean;
+  maxOutputTokens?: number;
+}
+
+export type FinishReason = 'stop' | 'tool_calls' | 'length' | 'content_filter' | 'other';
+
+export type ModelEvent =
+  | { type: 'text-delta'; text: string }
+  /** Emitted once per call, as soon as its arguments are complete (possibly before the stream ends). */
+  | { type: 'tool-call'; call: ToolCall }
+  | { type: 'usage'; usage: Usage }
+  | { type: 'finish'; reason: FinishReason; providerData?: Record<string, unknown> }
+  /** A one-time notice for the user (e.g. an endpoint fell back to one call per turn). */
+  | { type: 'notice'; message: string };
+
+export interface ModelProvider {
+  readonly id: ProviderId;
+  stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent>;
+  listModels?(signal: AbortSignal): Promise<string[]>;
+}
+
+export type ProviderId = 'openai' | 'anthropic' | 'gemini' | 'openai-compatible';
+export const PROVIDER_IDS: readonly ProviderId[] = ['openai', 'anthropic', 'gemini', 'openai-compatible'];
+
+export interface ProviderConfig {
+  provider: ProviderId;
+  apiKey?: string;
+  baseUrl?: string;
+  /** Extra request headers (e.g. OpenRouter attribution). */
+  headers?: Record<string, string>;
+}
+
+/** Why a model call failed, classified so the loop can decide to retry, stop, or explain. */
+export type ProviderErrorKind =
+  | 'auth' // 401/403: never retried
+  | 'rate_limit' // 429
+  | 'overloaded' // 5xx, 529, "overloaded"
+  | 'network' // connection refused/reset before any byte
+  | 'stream_dropped' // the response started, then ended without a finish
+  | 'bad_request' // 400/404/422: our request or the model name is wrong
+  | 'cancelled'
+  | 'unknown';
+
+export class ProviderError extends Error {
+  constructor(
+    readonly kind: ProviderErrorKind,
+    message: string,
+    readonly options: { status?: number; retryAfterMs?: number; provider?: ProviderId; cause?: unknown } = {},
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+  get retryable(): boolean {
+    return this.kind === 'rate_limit' || this.kind === 'overloaded' || this.kind === 'network' || this.kind === 'stream_dropped';
+  }
+}

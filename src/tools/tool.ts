@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import type { Logger } from '../host/logger';
+import type { ProcessRunner } from '../host/processRunner';
+import type { Workspace } from '../host/workspace';
+import type { ToolSpec } from '../providers/provider';
+import type { FileTracker } from './fileTracker';
+
+/** Decides approval, locking and early start: reads may start while the model is still streaming. */
+export type AccessClass = 'read' | 'write' | 'exec';
+
+export interface FileAccess {
+  /** Normalised workspace-relative path (the lock key). */
+  path: string;
+  write: boolean;
+}
+
+export interface ToolContext {
+  signal: AbortSignal;
+  workspace: Workspace;
+  files: FileTracker;
+  runner: ProcessRunner;
+  logger: Logger;
+  settings: ToolSettings;
+}
+
+export interface ToolSettings {
+  /** Shell command line for run_tests, set by the user; undefined means detect. */
+  testCommand?: string;
+  /** Largest file read_file will load, in bytes. */
+  maxFileBytes: number;
+}
+
+export const defaultToolSettings: ToolSettings = { maxFileBytes: 10 * 1024 * 1024 };
+
+export interface ToolDefinition<S extends z.ZodType = z.ZodType> {
+  /** snake_case, as the model sees it. */
+  name: string;
+  description: string;
+  schema: S;
+  access: AccessClass;
+  /** Files the call reads or writes, from its validated input: the scheduler locks them in model order. */
+  files?(input: z.infer<S>): FileAccess[];
+  /** A short label for UIs and logs (the key argument: path, query...). */
+  summary?(input: z.infer<S>): string;
+  execute(input: z.infer<S>, ctx: ToolContext): Promise<string>;
+}
+
+export function defineTool<S extends z.ZodType>(tool: ToolDefinition<S>): ToolDefinition<S> {
+  return tool;
+}
+
+export type ToolRegistry = ReadonlyMap<string, ToolDefinition>;
+
+export function toolRegistry(tools: readonly ToolDefinition[]): ToolRegistry {
+  return new Map(tools.map((t) => [t.name, t]));
+}
+
+/** The model-facing declaration: JSON Schema generated from the same zod schema that validates the input. */
+export function toolSpec(tool: ToolDefinition): ToolSpec {
+  const { $schema: _drop, ...parameters } = z.toJSONSchema(tool.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return { name: tool.name, description: tool.description, parameters };
+}

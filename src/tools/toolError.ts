@@ -1,0 +1,38 @@
+/** Machine-readable reason codes the model sees in `Error (<code>): ...` results. */
+export type ToolErrorCode =
+  | 'invalid_json'
+  | 'invalid_arguments'
+  | 'unknown_tool'
+  | 'duplicate_call_id'
+  | 'too_many_calls'
+  | 'timeout'
+  | 'cancelled'
+  | 'denied'
+  | 'path_outside_workspace'
+  | 'invalid_path'
+  | 'not_found'
+  | 'is_directory'
+  | 'not_a_directory'
+  | 'binary_file'
+  | 'too_large'
+  | 'already_exists'
+  | 'stale_file'
+  | 'no_match'
+  | 'ambiguous_match'
+  | 'unavailable'
+  | 'failed';
+
+/** An expected failure with advice for the model. Anything else thrown by a tool is reported as `failed`. */
+export class ToolError extends Error {
+  constructor(
+    readonly code: ToolErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ToolError';
+  }
+}
+
+export function formatToolError(code: ToolErrorCode, message: string): string {
+  return `Error (${code}): ${message}`;
+}

@@ -1,0 +1,141 @@
+// Runs extension tests inside a real VS Code extension host: code-server serves the workbench, headless Debian
+// chromium (via playwright-core, no browser download) connects to it, which starts the extension host.
+// The trigger is the same as @vscode/test-web: the workbench's `payload` URL parameter (honoured only with
+// `--vscode-option enable-smoke-test-driver`) plus window.codeAutomationLog / codeAutomationExit hooks.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { format } from 'node:util';
+import { ensureHost, CHROMIUM } from './setup.mjs';
+import { startCodeServer } from './codeServer.mjs';
+
+const verbose = !!process.env.FANOUT_HOST_VERBOSE;
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', // we run as root in CI containers
+  '--disable-gpu',
+  '--disable-dev-shm-usage', // small /dev/shm in containers
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+// Harmless errors of an offline workbench (marketplace, GitHub/Microsoft auth, ...). Matched against each
+// forwarded log line; set FANOUT_HOST_VERBOSE=1 to see them anyway.
+const NOISE = [
+  /gallery|marketplace|open-vsx|extensionsgallery/i,
+  /github|microsoft-authentication|authentication provider/i,
+  /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|getaddrinfo|Failed to fetch|net::ERR_/i,
+];
+const isNoise = (line) => !verbose && NOISE.some((re) => re.test(line));
+
+async function launchChromium() {
+  const { cacheDir } = await ensureHost();
+  const { chromium } = createRequire(path.join(cacheDir, 'pw', 'package.json'))('playwright-core');
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+// The workbench resolves payload paths against the remote (code-server) authority.
+const remoteUri = (port, p) => `vscode-remote://127.0.0.1:${port}${path.resolve(p)}`;
+
+function tmpWorkspace(workspaceDir) {
+  if (workspaceDir) return { dir: path.resolve(workspaceDir), cleanup: () => {} };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fanout-ws-'));
+  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The workbench forwards console calls unformatted (mocha sends `'  ✔ %s', title`): format like console does. */
+const formatLog = (args) => format(...args);
+
+/**
+ * Runs `extensionTestsPath` (a CommonJS module exporting `run(): Promise<void>`, the @vscode/test-electron
+ * contract) in the extension host with the extension at `extensionDevelopmentPath` loaded.
+ * `resultsFile` is passed to the host as env FANOUT_TEST_RESULTS, for run() to write machine-readable results.
+ * @returns {Promise<number>} 0 pass, 1 failure (as reported by the host), 124 timeout, 2 harness failure
+ */
+export async function runExtensionTests({
+  extensionDevelopmentPath,
+  extensionTestsPath,
+  workspaceDir,
+  env = {},
+  settings,
+  extensionsDir,
+  timeoutMs = 120_000,
+  resultsFile,
+}) {
+  const t0 = Date.now();
+  const ws = tmpWorkspace(workspaceDir);
+  const hostEnv = { ...env, ...(resultsFile ? { FANOUT_TEST_RESULTS: path.resolve(resultsFile) } : {}) };
+  let server, browser;
+  try {
+    server = await startCodeServer({ workspaceDir: ws.dir, env: hostEnv, settings, extensionsDir });
+    browser = await launchChromium();
+    const page = await browser.newPage();
+
+    let finish;
+    const done = new Promise((r) => (finish = r));
+    await page.exposeFunction('codeAutomationLog', (type, args) => {
+      const line = formatLog(args);
+      if (isNoise(line)) return;
+      (type === 'error' || type === 'warn' ? process.stderr : process.stdout).write(line + '\n');
+    });
+    await page.exposeFunction('codeAutomationExit', (code) => finish({ code }));
+    page.on('crash', () => finish({ code: 2, why: 'browser page crashed' }));
+    if (verbose) page.on('console', (m) => process.stderr.write(`[page:${m.type()}] ${m.text()}\n`));
+
+    const payload = [
+      ['extensionDevelopmentPath', remoteUri(server.port, extensionDevelopmentPath)],
+      ['extensionTestsPath', remoteUri(server.port, extensionTestsPath)],
+    ];
+    await page.goto(server.url({ folder: ws.dir, payload: JSON.stringify(payload) }));
+
+    const timer = setTimeout(() => finish({ code: 124, why: `timed out after ${timeoutMs} ms` }), timeoutMs);
+    const { code, why } = await done;
+    clearTimeout(timer);
+    if (why) process.stderr.write(`[fanout-host] ${why}; code-server log: ${server.logFile}\n`);
+    process.stderr.write(`[fanout-host] extension tests exited with ${code} in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
+    return code;
+  } catch (e) {
+    process.stderr.write(`[fanout-host] harness error: ${e.stack || e}\n`);
+    return 2;
+  } finally {
+    await browser?.close().catch(() => {});
+    await server?.stop();
+    ws.cleanup();
+  }
+}
+
+/**
+ * Opens the workbench with the extension loaded (payload with extensionDevelopmentPath only) for e2e tests that
+ * drive the UI with playwright. Resolves once the workbench DOM is up; the extension activates per its
+ * activationEvents as usual. Always call stop().
+ * @returns {Promise<{ page: import('playwright-core').Page, browser: import('playwright-core').Browser,
+ *   server: Awaited<ReturnType<typeof startCodeServer>>, stop: () => Promise<void> }>}
+ */
+export async function openWorkbench({ workspaceDir, extensionDevelopmentPath, env = {}, settings, extensionsDir }) {
+  const ws = tmpWorkspace(workspaceDir);
+  let server, browser;
+  const stop = async () => {
+    await browser?.close().catch(() => {});
+    await server?.stop();
+    ws.cleanup();
+  };
+  try {
+    server = await startCodeServer({ workspaceDir: ws.dir, env, settings, extensionsDir });
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    if (verbose) page.on('console', (m) => process.stderr.write(`[page:${m.type()}] ${m.text()}\n`));
+    const query = { folder: ws.dir };
+    if (extensionDevelopmentPath) {
+      query.payload = JSON.stringify([['extensionDevelopmentPath', remoteUri(server.port, extensionDevelopmentPath)]]);
+    }
+    await page.goto(server.url(query));
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    return { page, browser, server, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}

@@ -1,0 +1,194 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Scheduler } from '../../src/agent/scheduler';
+import { NodeWorkspace } from '../../src/node/nodeWorkspace';
+import { builtinTools } from '../../src/tools';
+import { toolRegistry } from '../../src/tools/tool';
+import { call, ConcurrencyProbe, runBatch, sleepTool, testContext } from '../fakes/fakeTools';
+import { tempWorkspace } from '../fakes/tempWorkspace';
+
+describe('Scheduler', () => {
+  it('never runs more than maxConcurrentTools at once, and runs that many', async () => {
+    const probe = new ConcurrencyProbe();
+    const s = new Scheduler({ tools: toolRegistry([sleepTool(probe)]), context: testContext(), maxConcurrentTools: 5 });
+    const calls = Array.from({ length: 60 }, (_, i) => call(`c${i}`, 'sleep', { ms: 5 + (i % 7) }));
+    const { results } = await runBatch(s, calls);
+    assert.equal(results.length, 60);
+    assert.equal(probe.peak, 5);
+  });
+
+  it('caps a tool below the global cap when it declares its own limit', async () => {
+    const probe = new ConcurrencyProbe();
+    const other = new ConcurrencyProbe();
+    const s = new Scheduler({
+      tools: toolRegistry([sleepTool(probe, { name: 'slow', access: 'exec' }), sleepTool(other, { name: 'fast' })]),
+      context: testContext(),
+      maxConcurrentTools: 8,
+      perTool: { slow: { maxConcurrent: 2 } },
+    });
+    const calls = [...Array.from({ length: 6 }, (_, i) => call(`s${i}`, 'slow', { ms: 20 })), ...Array.from({ length: 6 }, (_, i) => call(`f${i}`, 'fast', { ms: 20 }))];
+    const { results } = await runBatch(s, calls);
+    assert.ok(results.every((r) => r.ok));
+    assert.equal(probe.peak, 2);
+    assert.equal(other.peak, 6, 'calls waiting on a per-tool limit do not hold global slots');
+  });
+
+  it('returns exactly one result per call id, in model order, whatever mix of outcomes', async () => {
+    const probe = new ConcurrencyProbe();
+    const s = new Scheduler({ tools: toolRegistry([sleepTool(probe)]), context: testContext(), maxConcurrentTools: 4, toolTimeoutMs: 40, cancelGraceMs: 20 });
+    const calls = Array.from({ length: 40 }, (_, i) => {
+      const kind = i % 5;
+      if (kind === 0) return call(`c${i}`, 'sleep', { ms: (i * 7) % 13 });
+      if (kind === 1) return call(`c${i}`, 'sleep', { ms: 1, fail: true });
+      if (kind === 2) return call(`c${i}`, 'sleep', { ms: 200 }); // times out
+      if (kind === 3) return call(`c${i}`, 'nope', {});
+      return call(`c${i}`, 'sleep', '{"ms": 1,');
+    });
+    const { results, log } = await runBatch(s, calls);
+    assert.deepEqual(results.map((r) => r.callId), calls.map((c) => c.id));
+    assert.deepEqual(log.calls.map((c) => c.id), calls.map((c) => c.id));
+    const codes = results.map((r) => (r.ok ? 'ok' : /^Error \((\w+)\)/.exec(r.content)![1]));
+    assert.deepEqual(codes.slice(0, 5), ['ok', 'failed', 'timeout', 'unknown_tool', 'invalid_json']);
+    assert.equal(new Set(codes).size, 5);
+  });
+
+  it('times out a tool by aborting its signal, and reports it', async () => {
+    const probe = new ConcurrencyProbe();
+    const s = new Scheduler({ tools: toolRegistry([sleepTool(probe)]), context: testContext(), toolTimeoutMs: 30 });
+    const started = Date.now();
+    const { results } = await runBatch(s, [call('a', 'sleep', { ms: 5000 })]);
+    assert.ok(Date.now() - started < 1000, 'the work was aborted, not waited for');
+    assert.match(results[0].content, /^Error \(timeout\): sleep did not finish within 0.03 s/);
+    assert.equal(probe.running, 0);
+  });
+
+  it('reports a tool that ignores its signal as timed out after the grace period', async () => {
+    const probe = new ConcurrencyProbe();
+    const s = new Scheduler({ tools: toolRegistry([sleepTool(probe, { ignoreAbort: true })]), context: testContext(), toolTimeoutMs: 20, cancelGraceMs: 30 });
+    const { results } = await runBatch(s, [call('a', 'sleep', { ms: 3000 })]);
+    assert.match(results[0].content, /^Error \(timeout\)/);
+  });
+
+  it('validates arguments centrally with clear errors', async () => {
+    const probe = new ConcurrencyProbe();
+    const s = new Scheduler({ tools: toolRegistry([sleepTool(probe)]), context: testContext() });
+    const { results } = await runBatch(s, [
+      call('a', 'sleep', { ms: 'soon' }),
+      call('b', 'sleep', {}),
+      call('c', 'sleep', { ms: 1, extra: true }),
+      call('d', 'sleep', '[1,2]'),
+    ]);
+    assert.match(results[0].content, /^Error \(invalid_arguments\): Invalid arguments for sleep: ms: /);
+    assert.match(results[1].content, /ms: /);
+    assert.match(results[2].content, /extra/);
+    assert.match(results[3].content, /^Error \(invalid_arguments\)/);
+    assert.equal(probe.order.length, 0, 'nothing ran');
+  });
+
+  it('answers calls past maxCallsPerTurn with an error instead of running them', async () => {
+    const probe = new ConcurrencyProbe();
+    const s = new Scheduler({ tools: toolRegistry([sleepTool(probe)]), context: testContext(), maxCallsPerTurn: 10 });
+    const { results } = await runBatch(s, Array.from({ length: 500 }, (_, i) => call(`c${i}`, 'sleep', { ms: 0 })));
+    assert.equal(results.length, 500);
+    assert.equal(results.filter((r) => r.ok).length, 10);
+    assert.match(results[10].content, /^Error \(too_many_calls\)/);
+    assert.equal(probe.order.length, 10);
+  });
+
+  it('cancels every unfinished call on stop, and lets finished ones stand', async () => {
+    const probe = new ConcurrencyProbe();
+    const s = new Scheduler({ tools: toolRegistry([sleepTool(probe)]), context: testContext(), maxConcurrentTools: 2 });
+    const stop = new AbortController();
+    const batch = s.startBatch(1, stop.signal);
+    batch.add(call('fast', 'sleep', { ms: 1 }));
+    for (let i = 0; i < 6; i++) batch.add(call(`slow${i}`, 'sleep', { ms: 5000 }));
+    const sealed = batch.seal();
+    setTimeout(() => stop.abort(new Error('user stop')), 50);
+    const { results } = await sealed;
+    assert.equal(results.length, 7);
+    assert.ok(results[0].ok);
+    for (const r of results.slice(1)) assert.match(r.content, /^Error \(cancelled\)/);
+    assert.equal(probe.running, 0);
+  });
+
+  it('starts read calls before the batch is sealed, and holds writes until it is', async () => {
+    const probe = new ConcurrencyProbe();
+    const s = new Scheduler({
+      tools: toolRegistry([sleepTool(probe, { name: 'r' }), sleepTool(probe, { name: 'w', access: 'write' })]),
+      context: testContext(),
+    });
+    const batch = s.startBatch(1, new AbortController().signal);
+    batch.add(call('1', 'r', { ms: 1, label: 'read' }));
+    batch.add(call('2', 'w', { ms: 1, label: 'write' }));
+    await new Promise((r) => setTimeout(r, 30));
+    assert.deepEqual(probe.order, ['read'], 'the read ran while the turn was still streaming; the write waited');
+    const { log } = await batch.seal();
+    assert.deepEqual(probe.order, ['read', 'write']);
+    assert.equal(log.calls[0].early, true);
+    assert.equal(log.calls[1].early, false);
+  });
+
+  it('runs calls one by one in sequential mode', async () => {
+    const probe = new ConcurrencyProbe();
+    const s = new Scheduler({ tools: toolRegistry([sleepTool(probe)]), context: testContext(), sequential: true });
+    await runBatch(s, Array.from({ length: 5 }, (_, i) => call(`c${i}`, 'sleep', { ms: 3, label: String(i) })));
+    assert.equal(probe.peak, 1);
+    assert.deepEqual(probe.order, ['0', '1', '2', '3', '4']);
+  });
+
+  it('truncates large results, keeping head and tail with a note', async () => {
+    const big = { ...sleepTool(new ConcurrencyProbe()), name: 'big', execute: async () => `HEAD\n${'x'.repeat(100)}\n`.repeat(1000) + 'TAIL' };
+    const s = new Scheduler({ tools: toolRegistry([big]), context: testContext(), maxResultChars: 2000 });
+    const { results } = await runBatch(s, [call('a', 'big', { ms: 0 })]);
+    assert.ok(results[0].content.length < 2300);
+    assert.ok(results[0].content.startsWith('HEAD'));
+    assert.ok(results[0].content.endsWith('TAIL'));
+    assert.match(results[0].content, /characters \(\d+ lines\) cut from the middle/);
+  });
+
+  describe('with real files', () => {
+    let ws: ReturnType<typeof tempWorkspace>;
+    afterEach(() => ws.cleanup());
+
+    it('applies 100 concurrent apply_edits to one file, all of them, in model order', async () => {
+      ws = tempWorkspace({ 'log.txt': 'START\n' });
+      const workspace = await NodeWorkspace.open(ws.dir);
+      const s = new Scheduler({ tools: toolRegistry(builtinTools), context: testContext(workspace), maxConcurrentTools: 8 });
+      // Each edit appends after the previous line: it can only match if every earlier edit has landed, in order.
+      const calls = Array.from({ length: 100 }, (_, i) => {
+        const prev = i === 0 ? 'START\n' : `line ${i - 1}\n`;
+        return call(`e${i}`, 'apply_edit', { path: i % 2 ? './log.txt' : 'sub/../log.txt', oldText: prev, newText: `${prev}line ${i}\n` });
+      });
+      const { results } = await runBatch(s, calls);
+      assert.deepEqual(results.filter((r) => !r.ok), []);
+      const expected = `START\n${Array.from({ length: 100 }, (_, i) => `line ${i}\n`).join('')}`;
+      assert.equal(readFileSync(path.join(ws.dir, 'log.txt'), 'utf8'), expected);
+    });
+
+    it('overlaps writes to different files', async () => {
+      ws = tempWorkspace();
+      const probe = new ConcurrencyProbe();
+      const s = new Scheduler({ tools: toolRegistry([sleepTool(probe, { name: 'w', access: 'write' })]), context: testContext(), maxConcurrentTools: 8 });
+      const calls = Array.from({ length: 8 }, (_, i) => call(`w${i}`, 'w', { ms: 30, path: `f${i}.ts` }));
+      await runBatch(s, calls);
+      assert.equal(probe.peak, 8);
+    });
+
+    it('serialises writes to one file and orders a later read after them', async () => {
+      const probe = new ConcurrencyProbe();
+      const s = new Scheduler({
+        tools: toolRegistry([sleepTool(probe, { name: 'w', access: 'write' }), sleepTool(probe, { name: 'r' })]),
+        context: testContext(),
+      });
+      ws = tempWorkspace();
+      await runBatch(s, [
+        call('1', 'w', { ms: 20, path: 'a.ts', label: 'w1' }),
+        call('2', 'r', { ms: 1, path: 'a.ts', label: 'r-after-w1' }),
+        call('3', 'w', { ms: 5, path: 'a.ts', label: 'w2' }),
+        call('4', 'r', { ms: 1, path: 'b.ts', label: 'other' }),
+      ]);
+      assert.deepEqual(probe.order, ['other', 'w1', 'r-after-w1', 'w2']);
+    });
+  });
+});
