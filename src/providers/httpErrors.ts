@@ -40,8 +40,21 @@ export function classifyError(provider: ProviderId, error: unknown, options: { s
   else if (status !== undefined && status >= 400) kind = 'bad_request';
   else if (/overloaded/i.test(detail)) kind = 'overloaded';
   else kind = options.started ? 'stream_dropped' : 'network';
-  if (kind === 'network') message = `Could not reach ${label(provider)}: ${detail}`;
+  if (kind === 'network') {
+    const code = causeCode(error);
+    message = `Could not reach ${label(provider)}: ${detail}${code ? ` (${code})` : ''}`;
+    // Nothing listens there or the name does not resolve: retrying will not help, say so at once.
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') kind = 'unreachable';
+  }
   return new ProviderError(kind, message, { status, retryAfterMs, provider, cause: error });
+}
+
+/** The errno-style code somewhere down the cause chain (fetch wraps it twice). */
+function causeCode(error: unknown): string | undefined {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && /^E[A-Z_]+$/.test(e.code)) return e.code;
+  }
+  return undefined;
 }
 
 function headersOf(h: HttpishError['headers']): { get(name: string): string | null } | undefined {

@@ -51,7 +51,8 @@ export type ProviderErrorKind =
   | 'auth' // 401/403: never retried
   | 'rate_limit' // 429
   | 'overloaded' // 5xx, 529, "overloaded"
-  | 'network' // connection refused/reset before any byte
+  | 'network' // connection reset or timed out before any byte
+  | 'unreachable' // connection refused, host not found: not retried
   | 'stream_dropped' // the response started, then ended without a finish
   | 'bad_request' // 400/404/422: our request or the model name is wrong
   | 'cancelled'

@@ -26,6 +26,18 @@ function cleanupAllSync() {
   }
   live.clear();
 }
+// Quiet, offline-friendly defaults; the caller's settings win. Chat/AI and the welcome page add UI and log noise.
+export const DEFAULT_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'chat.disableAIFeatures': true,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'update.mode': 'none',
+  'telemetry.telemetryLevel': 'off',
+  'workbench.enableExperiments': false,
+};
+
 let hooked = false;
 function hookProcessExit() {
   if (hooked) return;
@@ -73,8 +85,8 @@ export async function installVsix(vsixPath, extensionsDir) {
 
 /**
  * @param {{ workspaceDir?: string, env?: Record<string,string>, extensionsDir?: string, settings?: object }} opts
- *   settings: written to <user-data-dir>/User/settings.json, which is where code-server's server reads user
- *   settings from (verified: workspace.getConfiguration sees them in the extension host).
+ *   settings: merged over DEFAULT_SETTINGS into <user-data-dir>/User/settings.json, where code-server reads
+ *   user settings (verified: workspace.getConfiguration in the extension host sees them).
  * @returns {Promise<{ port: number, url: (query?: object|string) => string, stop: () => Promise<void>,
  *   tmpDir: string, userDataDir: string, extensionsDir: string, logFile: string }>}
  */
@@ -86,7 +98,8 @@ export async function startCodeServer({ workspaceDir, env = {}, extensionsDir, s
   const extDir = extensionsDir ? path.resolve(extensionsDir) : path.join(tmpDir, 'extensions');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extDir, { recursive: true }); // code-server refuses a missing extensions dir
-  if (settings) fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  const userSettings = { ...DEFAULT_SETTINGS, ...settings };
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
 
   const port = await freePort();
   // An explicit --config keeps code-server away from ~/.config/code-server (and from generating a password).

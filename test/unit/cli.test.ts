@@ -1,0 +1,129 @@
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Writable } from 'node:stream';
+import { main } from '../../src/cli';
+import { FakeOpenAIServer, toolMessages } from '../fakes/openaiServer';
+import { tempWorkspace } from '../fakes/tempWorkspace';
+
+function sink() {
+  let text = '';
+  const stream = new Writable({ write(chunk, _enc, cb) { text += chunk; cb(); } });
+  return { stream, get text() { return text; } };
+}
+
+async function runCli(args: string[], env: Record<string, string> = {}) {
+  const out = sink();
+  const err = sink();
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  try {
+    const code = await main(args, { out: out.stream as unknown as NodeJS.WriteStream, err: err.stream as unknown as NodeJS.WriteStream });
+    return { code, out: out.text, err: err.text };
+  } finally {
+    process.env = saved;
+  }
+}
+
+describe('headless runner (fanout CLI) against a fake OpenAI server', () => {
+  let ws: ReturnType<typeof tempWorkspace>;
+  let server: FakeOpenAIServer;
+  afterEach(async () => {
+    ws?.cleanup();
+    await server?.close();
+  });
+
+  it('runs a multi-tool turn and answers each call with its own role:"tool" message', async () => {
+    ws = tempWorkspace({ 'src/a.ts': 'export const a = 1;\n', 'src/b.ts': 'export const b = a + 1;\n' });
+    server = await new FakeOpenAIServer((_req, i) =>
+      i === 0
+        ? {
+            calls: [
+              { id: 'call_read_a', name: 'read_file', arguments: { path: 'src/a.ts' } },
+              { id: 'call_search', name: 'search_workspace', arguments: { query: 'export const' } },
+              { id: 'call_list', name: 'list_files', arguments: { path: 'src' } },
+              { id: 'call_edit', name: 'apply_edit', arguments: { path: 'src/b.ts', oldText: 'a + 1', newText: 'a + 2' } },
+            ],
+            argChunk: 5,
+          }
+        : { text: 'Done: b is now a + 2.' },
+    ).start();
+    const { code, out } = await runCli(['--workspace', ws.dir, '--base-url', `${server.url}/v1`, '--json', 'bump b'], { OPENAI_API_KEY: 'sk-test' });
+    assert.equal(code, 0);
+    const lines = out.trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines[0].type, 'batch');
+    assert.equal(lines[0].turn, 1);
+    assert.deepEqual(lines[0].calls.map((c: { id: string }) => c.id), ['call_read_a', 'call_search', 'call_list', 'call_edit']);
+    assert.ok(lines[0].calls.every((c: { ok: boolean }) => c.ok));
+    assert.deepEqual(lines.at(-1), { type: 'final', text: 'Done: b is now a + 2.', turns: 2, usage: lines.at(-1).usage });
+
+    const second = server.chatRequests[1].body;
+    const assistant = second.messages.find((m: { role: string }) => m.role === 'assistant');
+    assert.deepEqual(assistant.tool_calls.map((c: { id: string }) => c.id), ['call_read_a', 'call_search', 'call_list', 'call_edit']);
+    const tools = toolMessages(server.chatRequests[1]);
+    assert.deepEqual(tools.map((t) => t.tool_call_id), ['call_read_a', 'call_search', 'call_list', 'call_edit']);
+    assert.equal(tools[0].content, 'export const a = 1;\n');
+    assert.match(tools[1].content, /src\/a\.ts:1: export const a = 1;/);
+    assert.match(tools[2].content, /src\/b\.ts/);
+    assert.match(tools[3].content, /^Edited src\/b\.ts/);
+    assert.equal(readFileSync(path.join(ws.dir, 'src/b.ts'), 'utf8'), 'export const b = a + 2;\n');
+    assert.equal(server.chatRequests[0].body.tools.length, 5);
+    assert.equal(server.chatRequests[0].body.parallel_tool_calls, undefined);
+    assert.equal(server.chatRequests[0].headers.authorization, 'Bearer sk-test');
+  });
+
+  it('with --sequential tells the model parallel calls are off', async () => {
+    ws = tempWorkspace({ 'a.txt': 'x' });
+    server = await new FakeOpenAIServer(() => ({ text: 'hi' })).start();
+    const { code } = await runCli(['--workspace', ws.dir, '--base-url', server.url, '--sequential', 'hi'], { OPENAI_API_KEY: 'k' });
+    assert.equal(code, 0);
+    assert.equal(server.chatRequests[0].body.parallel_tool_calls, false);
+  });
+
+  it('exits non-zero with a one-line reason: missing key, max turns, unreachable server', async () => {
+    ws = tempWorkspace({ 'a.txt': 'x' });
+    const noKey = await runCli(['--workspace', ws.dir, 'hi'], { OPENAI_API_KEY: '' });
+    assert.equal(noKey.code, 2);
+    assert.match(noKey.err, /^fanout: no API key for openai: set OPENAI_API_KEY\.\n$/);
+
+    server = await new FakeOpenAIServer(() => ({ calls: [{ name: 'list_files', arguments: {} }] })).start();
+    const maxTurns = await runCli(['--workspace', ws.dir, '--base-url', server.url, '--max-turns', '2', 'loop'], { OPENAI_API_KEY: 'k' });
+    assert.equal(maxTurns.code, 3);
+    assert.match(maxTurns.err, /Stopped after 2 turns/);
+    assert.equal(server.chatRequests.length, 2);
+
+    const closed = await new FakeOpenAIServer(() => ({ text: '' })).start();
+    await closed.close();
+    const down = await runCli(['--workspace', ws.dir, '--base-url', `${closed.url}/v1`, 'hi'], { OPENAI_API_KEY: 'k' });
+    assert.equal(down.code, 1);
+    assert.match(down.err, /^fanout: Could not reach OpenAI/);
+    assert.equal(down.err.trim().split('\n').length, 1);
+  });
+
+  it('retries a 429 honouring retry-after, then succeeds', async () => {
+    ws = tempWorkspace({ 'a.txt': 'x' });
+    server = await new FakeOpenAIServer((_r, i) => (i === 0 ? { kind: 'status', status: 429, headers: { 'retry-after': '0.05' } } : { text: 'ok' })).start();
+    const { code, out } = await runCli(['--workspace', ws.dir, '--base-url', server.url, '--json', 'hi'], { OPENAI_API_KEY: 'k' });
+    assert.equal(code, 0);
+    const lines = out.trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines[0].type, 'retry');
+    assert.equal(lines[0].delayMs, 50);
+    assert.match(lines[0].reason, /HTTP 429/);
+  });
+
+  it('the built bundle runs as a real process (bin fanout -> dist/cli.js)', async function () {
+    this.timeout(30000);
+    ws = tempWorkspace({ 'a.txt': 'hello\n' });
+    server = await new FakeOpenAIServer((_r, i) => (i === 0 ? { calls: [{ name: 'read_file', arguments: { path: 'a.txt' } }] } : { text: 'It says hello.' })).start();
+    const cli = path.resolve(__dirname, '../../dist/cli.js');
+    const result = await new Promise<{ code: number; stdout: string }>((resolve) =>
+      execFile(process.execPath, [cli, '--workspace', ws.dir, '--base-url', server.url, 'what does a.txt say?'], { env: { ...process.env, OPENAI_API_KEY: 'k' } }, (e, stdout) =>
+        resolve({ code: e ? (e.code as number) : 0, stdout }),
+      ),
+    );
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout.trim(), 'It says hello.');
+    assert.equal(toolMessages(server.chatRequests[1])[0].content, 'hello\n');
+  });
+});
