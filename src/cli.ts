@@ -32,7 +32,7 @@ Exit codes: 0 final answer, 1 model or tool failure, 2 bad usage or missing key,
 
 class UsageError extends Error {}
 
-export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
+export async function main(argv: string[], io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream } = { out: process.stdout, err: process.stderr }): Promise<number> {
   let args;
   try {
     args = parse(argv);

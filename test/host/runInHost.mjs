@@ -22,11 +22,16 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-// Harmless errors of an offline workbench (marketplace, GitHub/Microsoft auth, ...). Matched against each
-// forwarded log line; set FANOUT_HOST_VERBOSE=1 to see them anyway.
+// codeAutomationLog carries the workbench's own info log next to the extension host's console, untagged, so
+// drop known workbench chatter and the harmless errors of an offline workbench (marketplace = open-vsx, GitHub
+// auth). Matched against each formatted message; FANOUT_HOST_VERBOSE=1 shows everything (plus page console).
 const NOISE = [
+  /^Resolv(ing|ed) connection token/,
+  /^Creating a socket/,
+  /^Updating additional builtin extensions cache/,
+  /^\[(reconnection-grace-time|Service Worker|AgentHost:\w+|AccountPolicyGate|ChatModelSelection)\]/,
   /gallery|marketplace|open-vsx|extensionsgallery/i,
-  /github|microsoft-authentication|authentication provider/i,
+  /authentication provider|github|microsoft-authentication/i,
   /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|getaddrinfo|Failed to fetch|net::ERR_/i,
 ];
 const isNoise = (line) => !verbose && NOISE.some((re) => re.test(line));
@@ -76,12 +81,17 @@ export async function runExtensionTests({
 
     let finish;
     const done = new Promise((r) => (finish = r));
+    let exited = false; // after exit the workbench only logs its own shutdown ("Canceled: Canceled" stacks)
     await page.exposeFunction('codeAutomationLog', (type, args) => {
+      if (exited && !verbose) return;
       const line = formatLog(args);
       if (isNoise(line)) return;
       (type === 'error' || type === 'warn' ? process.stderr : process.stdout).write(line + '\n');
     });
-    await page.exposeFunction('codeAutomationExit', (code) => finish({ code }));
+    await page.exposeFunction('codeAutomationExit', (code) => {
+      exited = true;
+      finish({ code });
+    });
     page.on('crash', () => finish({ code: 2, why: 'browser page crashed' }));
     if (verbose) page.on('console', (m) => process.stderr.write(`[page:${m.type()}] ${m.text()}\n`));
 

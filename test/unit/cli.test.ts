@@ -19,7 +19,7 @@ async function runCli(args: string[], env: Record<string, string> = {}) {
   const saved = { ...process.env };
   Object.assign(process.env, env);
   try {
-    const code = await main(args, { out: out.stream as unknown as NodeJS.WriteStream, err: err.stream as unknown as NodeJS.WriteStream });
+    const code = await main(args, { out: out.stream as NodeJS.WritableStream, err: err.stream as NodeJS.WritableStream });
     return { code, out: out.text, err: err.text };
   } finally {
     process.env = saved;

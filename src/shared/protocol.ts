@@ -1,0 +1,185 @@
+// Every message between the chat webview and the extension, declared once and validated on BOTH sides: the
+// extension validates what the webview sends, the webview validates what it receives. Anything that does not match
+// is ignored (and logged on the extension side). Imports nothing from vscode or the DOM.
+import { z } from 'zod';
+
+const id = z.string().min(1).max(200);
+const path = z.string().min(1).max(4096);
+
+// ---------- shared shapes ----------
+
+export const usageSchema = z.object({
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  cacheReadTokens: z.number().optional(),
+  cacheWriteTokens: z.number().optional(),
+});
+
+export const toolCallSchema = z.object({ id, name: z.string(), arguments: z.string(), providerData: z.record(z.string(), z.unknown()).optional() });
+export const toolResultSchema = z.object({ callId: id, name: z.string(), ok: z.boolean(), content: z.string() });
+
+export const messageSchema = z.discriminatedUnion('role', [
+  z.object({ role: z.literal('user'), text: z.string() }),
+  z.object({
+    role: z.literal('assistant'),
+    text: z.string(),
+    toolCalls: z.array(toolCallSchema),
+    usage: usageSchema.optional(),
+    providerData: z.record(z.string(), z.unknown()).optional(),
+  }),
+  z.object({ role: z.literal('tool'), results: z.array(toolResultSchema) }),
+]);
+
+export const callStateSchema = z.enum(['queued', 'awaiting_approval', 'waiting_lock', 'running', 'done', 'failed', 'cancelled', 'denied']);
+
+export const callLogSchema = z.object({
+  id,
+  name: z.string(),
+  summary: z.string(),
+  ok: z.boolean(),
+  state: callStateSchema,
+  ms: z.number(),
+  startMs: z.number(),
+  endMs: z.number(),
+  early: z.boolean(),
+  error: z.string().optional(),
+});
+
+export const batchLogSchema = z.object({ turn: z.number(), wallMs: z.number(), calls: z.array(callLogSchema), streamEndMs: z.number().optional() });
+
+/** The agent's events as the webview receives them (the loop's AgentEvent, made serialisable). */
+export const uiAgentEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('run-start'), userText: z.string(), messageIndex: z.number() }),
+  z.object({ type: z.literal('turn-start'), turn: z.number() }),
+  z.object({ type: z.literal('text-delta'), turn: z.number(), text: z.string() }),
+  z.object({ type: z.literal('tool-call'), turn: z.number(), call: toolCallSchema, summary: z.string(), atMs: z.number() }),
+  z.object({
+    type: z.literal('tool-update'),
+    turn: z.number(),
+    update: z.object({
+      callId: id,
+      name: z.string(),
+      summary: z.string(),
+      state: callStateSchema,
+      atMs: z.number(),
+      durationMs: z.number().optional(),
+      result: toolResultSchema.optional(),
+    }),
+  }),
+  z.object({ type: z.literal('batch'), log: batchLogSchema }),
+  /** Per turn, with the estimated cost when the model's price is known. */
+  z.object({ type: z.literal('usage'), turn: z.number(), usage: usageSchema, costUsd: z.number().optional() }),
+  z.object({ type: z.literal('retry'), turn: z.number(), attempt: z.number(), delayMs: z.number(), reason: z.string() }),
+  z.object({ type: z.literal('turn-reset'), turn: z.number() }),
+  z.object({ type: z.literal('notice'), message: z.string() }),
+  z.object({
+    type: z.literal('done'),
+    status: z.enum(['final', 'stopped', 'max_turns', 'error']),
+    text: z.string(),
+    turns: z.number(),
+    usage: usageSchema,
+    costUsd: z.number().optional(),
+    errorKind: z.string().optional(),
+  }),
+]);
+export type UiAgentEvent = z.infer<typeof uiAgentEventSchema>;
+
+export const conversationSummarySchema = z.object({ id, title: z.string(), updatedAt: z.number(), messageCount: z.number() });
+export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
+
+/** Everything needed to redraw a conversation after a reload. */
+export const conversationViewSchema = z.object({
+  id,
+  title: z.string(),
+  messages: z.array(messageSchema),
+  batches: z.array(batchLogSchema),
+  usage: usageSchema,
+  costUsd: z.number().optional(),
+  running: z.boolean(),
+});
+export type ConversationView = z.infer<typeof conversationViewSchema>;
+
+export const changedFileSchema = z.object({
+  path,
+  state: z.enum(['pending', 'kept', 'undone']),
+  additions: z.number(),
+  deletions: z.number(),
+});
+export type ChangedFile = z.infer<typeof changedFileSchema>;
+
+export const approvalCallSchema = z.object({ id, name: z.string(), summary: z.string(), access: z.enum(['read', 'write', 'exec']), arguments: z.string() });
+
+export const attachmentSchema = z.object({
+  kind: z.enum(['file', 'selection']),
+  path,
+  /** 1-based inclusive lines, for a selection. */
+  startLine: z.number().int().min(1).optional(),
+  endLine: z.number().int().min(1).optional(),
+  text: z.string().max(200_000).optional(),
+});
+export type Attachment = z.infer<typeof attachmentSchema>;
+
+/** An action offered next to an error ("Set API key", "Retry"...). Only these commands can be triggered. */
+export const errorActionSchema = z.enum(['setApiKey', 'selectModel', 'retry', 'openSettings', 'showLog']);
+export type ErrorAction = z.infer<typeof errorActionSchema>;
+
+// ---------- extension -> webview ----------
+
+export const hostMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('init'),
+    provider: z.string(),
+    model: z.string(),
+    conversation: conversationViewSchema,
+    history: z.array(conversationSummarySchema),
+  }),
+  z.object({ type: z.literal('conversation'), conversation: conversationViewSchema }),
+  z.object({ type: z.literal('history'), history: z.array(conversationSummarySchema) }),
+  z.object({ type: z.literal('event'), conversationId: id, event: uiAgentEventSchema }),
+  z.object({ type: z.literal('model'), provider: z.string(), model: z.string() }),
+  z.object({ type: z.literal('approval-request'), requestId: id, calls: z.array(approvalCallSchema) }),
+  z.object({ type: z.literal('approval-closed'), requestId: id }),
+  z.object({ type: z.literal('changed-files'), files: z.array(changedFileSchema) }),
+  z.object({ type: z.literal('error'), message: z.string(), actions: z.array(errorActionSchema) }),
+  z.object({ type: z.literal('attach'), attachments: z.array(attachmentSchema) }),
+  z.object({ type: z.literal('mention-results'), query: z.string(), paths: z.array(path) }),
+  z.object({ type: z.literal('focus-input') }),
+]);
+export type HostMessage = z.infer<typeof hostMessageSchema>;
+
+// ---------- webview -> extension ----------
+
+export const webviewMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('send'), text: z.string().min(1).max(200_000), attachments: z.array(attachmentSchema).max(50).default([]) }),
+  z.object({ type: z.literal('stop') }),
+  z.object({ type: z.literal('new-chat') }),
+  z.object({ type: z.literal('open-conversation'), id }),
+  z.object({ type: z.literal('delete-conversation'), id }),
+  z.object({
+    type: z.literal('approval-response'),
+    requestId: id,
+    decisions: z.array(z.object({ id, allowed: z.boolean(), reason: z.string().max(2000).optional() })),
+  }),
+  z.object({ type: z.literal('action'), action: errorActionSchema }),
+  z.object({ type: z.literal('open-diff'), path }),
+  /** Keep or undo one changed file, or all of them when `path` is absent. */
+  z.object({ type: z.literal('keep'), path: path.optional() }),
+  z.object({ type: z.literal('undo'), path: path.optional() }),
+  /** Put back every file the agent changed after the user message at this transcript index. */
+  z.object({ type: z.literal('restore-checkpoint'), messageIndex: z.number().int().min(0) }),
+  z.object({ type: z.literal('mention-query'), query: z.string().max(500) }),
+  z.object({ type: z.literal('open-file'), path }),
+]);
+export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
+
+/** Parses an incoming message; undefined (never a throw) when it is not one of ours. */
+export function parseHostMessage(data: unknown): HostMessage | undefined {
+  const r = hostMessageSchema.safeParse(data);
+  return r.success ? r.data : undefined;
+}
+
+export function parseWebviewMessage(data: unknown): WebviewMessage | undefined {
+  const r = webviewMessageSchema.safeParse(data);
+  return r.success ? r.data : undefined;
+}
