@@ -25,7 +25,7 @@ const node = {
 const targets = [
   { ...node, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js' },
   { ...node, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  { ...node, entryPoints: ['src/demo.ts'], outfile: 'dist/demo.js' },
+  { ...node, entryPoints: ['scripts/demo.ts'], outfile: 'dist/demo.js' },
   {
     ...common,
     platform: 'browser',
