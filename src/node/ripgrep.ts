@@ -20,6 +20,12 @@ export function findRipgrep(): string | undefined {
   return candidates.find((c): c is string => !!c && existsSync(c));
 }
 
+/**
+ * Like VS Code's own search: hidden files included (.github/ matters), .git excluded, and .gitignore honoured even
+ * when the folder is not a git repository (ripgrep ignores it there by default).
+ */
+const COMMON = ['--no-config', '--hidden', '--no-require-git', '--glob', '!.git/'];
+
 export interface RgMatch {
   path: string;
   line: number;
@@ -36,7 +42,7 @@ export function rgSearch(
   args: { query: string; isRegex: boolean; globs: string[]; searchPath: string; limit: number },
   signal?: AbortSignal,
 ): Promise<{ items: RgMatch[]; truncated: boolean }> {
-  const argv = ['--json', '--no-config', '--max-columns', '1000', '--max-filesize', '20M'];
+  const argv = ['--json', ...COMMON, '--max-columns', '1000', '--max-filesize', '20M'];
   if (!args.isRegex) argv.push('--fixed-strings');
   for (const g of args.globs) argv.push('--glob', g);
   argv.push('--regexp', args.query, '--', args.searchPath);
@@ -50,7 +56,7 @@ export function rgSearch(
 
 /** `rg --files` under `searchPath`, honouring ignore files. */
 export function rgFiles(rgPath: string, cwd: string, args: { globs: string[]; searchPath: string; limit: number }, signal?: AbortSignal) {
-  const argv = ['--files', '--no-config'];
+  const argv = ['--files', ...COMMON];
   for (const g of args.globs) argv.push('--glob', g);
   argv.push('--', args.searchPath);
   return collect<string>(rgPath, cwd, argv, args.limit, signal, (line, items) => {
