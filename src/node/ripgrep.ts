@@ -10,7 +10,6 @@ import { createInterface } from 'node:readline';
 export function findRipgrep(): string | undefined {
   const candidates = [process.env.FANOUT_RG_PATH];
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     candidates.push((require('@vscode/ripgrep') as { rgPath: string }).rgPath);
   } catch {
     // Not installed: fine, PATH comes next.
