@@ -18,6 +18,8 @@ export interface AgentConfig {
   retryBaseDelayMs?: number;
   retryMaxDelayMs?: number;
   maxOutputTokens?: number;
+  /** A stream that sends nothing for this long is abandoned and the turn retried (a hung server or proxy). */
+  streamIdleTimeoutMs?: number;
   logger: Logger;
 }
 
@@ -177,31 +179,60 @@ async function streamTurn(
     parallelToolCalls: config.parallelToolCalls ?? true,
     maxOutputTokens: config.maxOutputTokens,
   };
-  for await (const event of config.provider.stream(request, signal)) {
-    switch (event.type) {
-      case 'text-delta':
-        out.text += event.text;
-        emit({ type: 'text-delta', turn, text: event.text });
-        break;
-      case 'tool-call': {
-        const { call, duplicate } = uniqueId(event.call, ids, turn, out.calls.length);
-        out.calls.push(call);
-        emit({ type: 'tool-call', turn, call, atMs: Date.now() - started });
-        batch.add(call, { reused: reuse.get(reuseKey(call)), duplicate });
-        break;
+  // The stream gets its own signal so that the idle watchdog can end it without it looking like the user's stop.
+  const idleMs = config.streamIdleTimeoutMs ?? 180_000;
+  const streamAbort = new AbortController();
+  const onAttemptAbort = () => streamAbort.abort(signal.reason);
+  signal.addEventListener('abort', onAttemptAbort, { once: true });
+  let idle = false;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      idle = true;
+      streamAbort.abort(new Error('idle'));
+    }, idleMs);
+  };
+  let sawEvent = false;
+  try {
+    arm();
+    for await (const event of config.provider.stream(request, streamAbort.signal)) {
+      arm();
+      sawEvent = true;
+      switch (event.type) {
+        case 'text-delta':
+          out.text += event.text;
+          emit({ type: 'text-delta', turn, text: event.text });
+          break;
+        case 'tool-call': {
+          const { call, duplicate } = uniqueId(event.call, ids, turn, out.calls.length);
+          out.calls.push(call);
+          emit({ type: 'tool-call', turn, call, atMs: Date.now() - started });
+          batch.add(call, { reused: reuse.get(reuseKey(call)), duplicate });
+          break;
+        }
+        case 'usage':
+          out.usage = addUsage(out.usage, event.usage);
+          emit({ type: 'usage', turn, usage: event.usage });
+          break;
+        case 'finish':
+          finished = true;
+          out.providerData = event.providerData;
+          break;
+        case 'notice':
+          emit({ type: 'notice', message: event.message });
+          break;
       }
-      case 'usage':
-        out.usage = addUsage(out.usage, event.usage);
-        emit({ type: 'usage', turn, usage: event.usage });
-        break;
-      case 'finish':
-        finished = true;
-        out.providerData = event.providerData;
-        break;
-      case 'notice':
-        emit({ type: 'notice', message: event.message });
-        break;
     }
+  } catch (e) {
+    if (!idle) throw e;
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAttemptAbort);
+  }
+  if (idle) {
+    const message = `The model sent nothing for ${Math.round(idleMs / 1000)} s.`;
+    throw new ProviderError(sawEvent ? 'stream_dropped' : 'network', message);
   }
   if (!finished && !signal.aborted) throw new ProviderError('stream_dropped', 'The model stream ended before the response was complete.');
   out.streamEndMs = Date.now() - started;

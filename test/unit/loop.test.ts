@@ -142,6 +142,16 @@ describe('agent loop over the OpenAI wire', () => {
     assert.deepEqual(messages, [{ role: 'user', text: 'x' }]);
   });
 
+  it('abandons a hung server after the idle timeout and retries the turn', async () => {
+    const { config, messages, events, onEvent } = await setup((_r, i) => (i === 0 ? { kind: 'hang' } : i === 1 ? { text: 'late but fine', chunkDelayMs: 0 } : { text: 'x' }));
+    config.streamIdleTimeoutMs = 150;
+    const outcome = await runAgent(config, messages, 'x', { signal: new AbortController().signal, onEvent });
+    assert.equal(outcome.status, 'final');
+    assert.equal(outcome.text, 'late but fine');
+    const retry = events.find((e) => e.type === 'retry');
+    assert.ok(retry && retry.type === 'retry' && /sent nothing for 0 s/.test(retry.reason), JSON.stringify(retry));
+  });
+
   it('a stop while the server hangs aborts the HTTP request at once', async () => {
     const stop = new AbortController();
     const { config, messages } = await setup(() => ({ kind: 'hang' }));
