@@ -21,8 +21,16 @@ const KEY_ENV: Record<ProviderId, string> = {
  * Classifies an SDK error into a ProviderError. `started` says whether any part of the response had arrived: a
  * failure after that is a dropped stream (retry the turn), before it a network error.
  */
-export function classifyError(provider: ProviderId, error: unknown, options: { started: boolean; signal?: AbortSignal }): ProviderError {
+export function classifyError(provider: ProviderId, error: unknown, options: { started: boolean; signal?: AbortSignal; apiKey?: string }): ProviderError {
   if (error instanceof ProviderError) return error;
+  const classified = classify(provider, error, options);
+  // Some servers echo the key they rejected; it must not reach the user's screen, a log or the transcript.
+  const key = options.apiKey;
+  if (!key || key.length < 8 || !classified.message.includes(key)) return classified;
+  return new ProviderError(classified.kind, classified.message.split(key).join('[redacted]'), classified.options);
+}
+
+function classify(provider: ProviderId, error: unknown, options: { started: boolean; signal?: AbortSignal }): ProviderError {
   const e = (error ?? {}) as HttpishError;
   if (options.signal?.aborted || e.name === 'AbortError' || /abort/i.test(e.name ?? '')) {
     return new ProviderError('cancelled', 'The request was cancelled.', { provider, cause: error });
@@ -32,7 +40,8 @@ export function classifyError(provider: ProviderId, error: unknown, options: { s
   const detail = (e.message ?? String(error)).slice(0, 500);
   let kind: ProviderErrorKind;
   let message = detail;
-  if (status === 401 || status === 403) {
+  // Gemini answers a wrong key with 400 INVALID_ARGUMENT (reason API_KEY_INVALID), not 401.
+  if (status === 401 || status === 403 || (status === 400 && /API_KEY_INVALID|API key not valid/i.test(detail))) {
     kind = 'auth';
     message = `${label(provider)} rejected the API key (HTTP ${status}). Run "Fanout: Set API Key" or set ${KEY_ENV[provider]}. (${detail})`;
   } else if (status === 429) kind = 'rate_limit';

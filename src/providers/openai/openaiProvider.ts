@@ -8,8 +8,10 @@ import { OpenAIStreamAssembler } from './streamAssembler';
 export class OpenAIProvider implements ModelProvider {
   readonly id = 'openai' as const;
   private readonly client: OpenAI;
+  private readonly apiKey: string | undefined;
 
   constructor(config: ProviderConfig) {
+    this.apiKey = config.apiKey;
     this.client = new OpenAI({
       apiKey: config.apiKey ?? '',
       baseURL: config.baseUrl || undefined,
@@ -41,7 +43,7 @@ export class OpenAIProvider implements ModelProvider {
       }
       yield* assembler.end();
     } catch (e) {
-      throw classifyError(this.id, e, { started, signal });
+      throw classifyError(this.id, e, { started, signal, apiKey: this.apiKey });
     }
   }
 
