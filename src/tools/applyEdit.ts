@@ -11,7 +11,7 @@ export const applyEdit = defineTool({
     '(whitespace included) and be unique: include enough surrounding lines. An empty oldText creates a new file. ' +
     'Several edits to the same file in one turn are applied one after another, in the order you list them.',
   access: 'write',
-  schema: z.object({
+  schema: z.strictObject({
     path: z.string().describe('Workspace-relative path of the file'),
     oldText: z.string().describe('Exact text to replace; empty to create a new file'),
     newText: z.string().describe('Replacement text'),

@@ -11,7 +11,7 @@ export const listFiles = defineTool({
     'List files under a folder of the workspace (recursively; .gitignore and the editor\'s excludes are honoured), ' +
     'optionally filtered by a glob such as **/*.test.ts.',
   access: 'read',
-  schema: z.object({
+  schema: z.strictObject({
     path: z.string().optional().describe('Folder, relative to the workspace root (default: the root)'),
     glob: z.string().optional().describe('Glob relative to that folder, e.g. **/*.ts'),
   }),

@@ -9,7 +9,7 @@ export const readFile = defineTool({
     'Read a text file from the workspace. Optional 1-based inclusive line range. Call it for several files at once ' +
     'when you need several: calls in one turn run in parallel.',
   access: 'read',
-  schema: z.object({
+  schema: z.strictObject({
     path: z.string().describe('Workspace-relative path, e.g. src/index.ts'),
     startLine: z.number().int().min(1).optional().describe('First line to return (1-based)'),
     endLine: z.number().int().min(1).optional().describe('Last line to return (inclusive)'),

@@ -9,7 +9,7 @@ export const runTests = defineTool({
     'Run the project\'s configured test command in the workspace root and return its exit code and output ' +
     '(head and tail). Optional filter narrows the run (passed to the test command as one quoted argument).',
   access: 'exec',
-  schema: z.object({
+  schema: z.strictObject({
     filter: z.string().max(500).optional().describe('Test name or file pattern to run only some tests'),
   }),
   summary: (input) => input.filter ?? 'all tests',

@@ -10,7 +10,7 @@ export const searchWorkspace = defineTool({
     'Search file contents across the workspace (ripgrep; honours .gitignore and the editor\'s excludes). ' +
     'Returns matches as `path:line: text`. Plain text by default; set isRegex for a regular expression.',
   access: 'read',
-  schema: z.object({
+  schema: z.strictObject({
     query: z.string().min(1).describe('Text or regular expression to find'),
     isRegex: z.boolean().optional().describe('Treat query as a regular expression (Rust regex syntax)'),
     include: z.string().optional().describe('Glob of files to search, e.g. src/**/*.ts'),

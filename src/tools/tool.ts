@@ -58,5 +58,17 @@ export function toolRegistry(tools: readonly ToolDefinition[]): ToolRegistry {
 /** The model-facing declaration: JSON Schema generated from the same zod schema that validates the input. */
 export function toolSpec(tool: ToolDefinition): ToolSpec {
   const { $schema: _drop, ...parameters } = z.toJSONSchema(tool.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  return { name: tool.name, description: tool.description, parameters };
+  return { name: tool.name, description: tool.description, parameters: stripSafeIntegerBounds(parameters) as Record<string, unknown> };
+}
+
+/** zod writes `.int()` as bounds of ±2^53; they say nothing to a model and some providers' schema subsets choke on them. */
+function stripSafeIntegerBounds(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(stripSafeIntegerBounds);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) {
+    if ((k === 'maximum' && v === Number.MAX_SAFE_INTEGER) || (k === 'minimum' && v === Number.MIN_SAFE_INTEGER)) continue;
+    out[k] = stripSafeIntegerBounds(v);
+  }
+  return out;
 }

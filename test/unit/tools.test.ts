@@ -141,3 +141,21 @@ describe('built-in tools on a real folder', () => {
     assert.match(r.content, /^\$ npm test\nexit code 0 after/);
   });
 });
+
+describe('tool specs', () => {
+  it('declare strict JSON Schemas without noise', async () => {
+    const { toolSpec } = await import('../../src/tools/tool');
+    const spec = toolSpec(builtinTools.find((t) => t.name === 'read_file')!);
+    assert.deepEqual(spec.parameters, {
+      type: 'object',
+      properties: {
+        path: { type: 'string', description: 'Workspace-relative path, e.g. src/index.ts' },
+        startLine: { description: 'First line to return (1-based)', type: 'integer', minimum: 1 },
+        endLine: { description: 'Last line to return (inclusive)', type: 'integer', minimum: 1 },
+      },
+      required: ['path'],
+      additionalProperties: false,
+    });
+    assert.deepEqual(builtinTools.map((t) => t.name), ['read_file', 'search_workspace', 'list_files', 'run_tests', 'apply_edit']);
+  });
+});
