@@ -1,0 +1,40 @@
+import { button, h } from './dom';
+
+export interface ConfirmOptions {
+  message: string;
+  confirmText: string;
+  onConfirm: () => void;
+  /** Gets focus back when the question is dismissed. */
+  returnFocus: HTMLElement;
+}
+
+/**
+ * Asks an inline yes/no question inside `host`. VS Code webviews are sandboxed without modals, so window.confirm()
+ * silently returns false there; the question has to be part of the page.
+ */
+export function confirmInline(host: HTMLElement, options: ConfirmOptions): void {
+  host.querySelector(':scope > .confirm-bar')?.remove();
+  const close = () => {
+    bar.remove();
+    options.returnFocus.focus();
+  };
+  const yes = button({ text: options.confirmText, variant: 'primary' }, () => {
+    bar.remove();
+    options.onConfirm();
+  });
+  const bar = h(
+    'div',
+    { class: 'confirm-bar', role: 'group', 'aria-label': options.message },
+    h('span', { class: 'confirm-message' }, options.message),
+    yes,
+    button({ text: 'Cancel' }, close),
+  );
+  bar.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape') {
+      ev.stopPropagation();
+      close();
+    }
+  });
+  host.appendChild(bar);
+  yes.focus();
+}

@@ -1,0 +1,102 @@
+// The Fanout chat view (browser side). Plain DOM + TypeScript, no UI framework: the view is a handful of small
+// components, a framework would multiply the bundle for little gain, and the webview UI toolkit is deprecated.
+// Colours come only from VS Code's theme variables (see styles.css), so light, dark and high-contrast themes just work.
+import './styles.css';
+import type { HostMessage } from '../shared/protocol';
+import { Approvals } from './approvals';
+import { createBridge } from './bridge';
+import { ChangedFiles } from './changedFiles';
+import { Composer } from './composer';
+import { Conversation } from './conversation';
+import { h } from './dom';
+import { Header } from './header';
+import { HistoryPanel } from './history';
+import { describeUsage } from './render/turn';
+import { ViewState } from './state';
+
+function start(): void {
+  const bridge = createBridge();
+  const post = bridge.post;
+  const state = new ViewState(bridge);
+
+  const composer = new Composer(post, state);
+  const header = new Header(post, () => history.toggle());
+  const history = new HistoryPanel(post, header.historyButton);
+  const approvals = new Approvals(post, () => composer.focus());
+  const changed = new ChangedFiles(post);
+  const conversation = new Conversation(
+    {
+      post,
+      onRunning: (running) => {
+        header.setRunning(running);
+        composer.setRunning(running);
+      },
+      onTotals: (usage, costUsd) => {
+        const any = usage.inputTokens + usage.outputTokens > 0;
+        composer.totals.textContent = any ? `Σ ${describeUsage(usage, costUsd)}` : '';
+        composer.totals.title = any ? `This conversation so far: ${describeUsage(usage, costUsd)}` : '';
+      },
+    },
+    state,
+  );
+
+  document.body.append(h('div', { class: 'app' }, header.el, history.el, conversation.el, h('div', { class: 'dock' }, approvals.el, changed.el), composer.el));
+  document.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape' && history.open && !ev.defaultPrevented) history.close();
+  });
+
+  const handle = (m: HostMessage): void => {
+    switch (m.type) {
+      case 'init':
+        header.setModel(m.provider, m.model);
+        history.set(m.history);
+        showConversation(m.conversation);
+        break;
+      case 'conversation':
+        showConversation(m.conversation);
+        break;
+      case 'history':
+        history.set(m.history);
+        break;
+      case 'event':
+        // Another conversation may still be running in the background; only the one on screen is drawn.
+        if (m.conversationId === conversation.conversationId) conversation.handle(m.event);
+        break;
+      case 'model':
+        header.setModel(m.provider, m.model);
+        break;
+      case 'approval-request':
+        approvals.request(m.requestId, m.calls);
+        break;
+      case 'approval-closed':
+        approvals.close(m.requestId);
+        break;
+      case 'changed-files':
+        changed.set(m.files);
+        break;
+      case 'error':
+        conversation.showError(m.message, m.actions);
+        break;
+      case 'attach':
+        composer.attach(m.attachments);
+        composer.focus();
+        break;
+      case 'mention-results':
+        composer.showMentions(m.query, m.paths);
+        break;
+      case 'focus-input':
+        composer.focus();
+        break;
+    }
+  };
+  const showConversation = (view: Extract<HostMessage, { type: 'conversation' }>['conversation']): void => {
+    conversation.show(view);
+    history.setCurrent(view.id);
+  };
+
+  bridge.onMessage(handle);
+  post({ type: 'ready' });
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
+else start();
