@@ -26,7 +26,11 @@ export async function createProvider(config: ProviderConfig): Promise<ModelProvi
   switch (config.provider) {
     case 'openai':
       return new (await import('./openai/openaiProvider')).OpenAIProvider(config);
-    default:
-      throw new Error(`Provider ${config.provider} is not available yet.`);
+    case 'anthropic':
+      return new (await import('./anthropic/anthropicProvider')).AnthropicProvider(config);
+    case 'gemini':
+      return new (await import('./gemini/geminiProvider')).GeminiProvider(config);
+    case 'openai-compatible':
+      return new (await import('./openaiCompatible/compatibleProvider')).OpenAICompatibleProvider(config);
   }
 }
