@@ -1,0 +1,108 @@
+import { countLineChanges } from '../shared/lineDiff';
+import type { ChangedFile } from '../shared/protocol';
+
+/** A file's whole text at some moment; undefined means it did not exist. */
+export type Snapshot = string | undefined;
+
+export interface Restore {
+  path: string;
+  /** What to put back; undefined: delete the file (the agent created it). */
+  content: Snapshot;
+}
+
+/**
+ * Bookkeeping for the agent's file changes in one conversation, so the user can review and take them back without
+ * git: the agent knows what it wrote, so the text a file had before its first write is all that must be remembered.
+ *
+ * - Review: each changed file keeps its original (before the agent's first write since it was last kept or undone)
+ *   until the user keeps it (forget the original) or undoes it (restore it). Pending changes carry over from one
+ *   request to the next, so the diff always shows everything not yet reviewed.
+ * - Checkpoints: per user message, the text each file had before the agent first changed it after that message.
+ *   Restoring message k puts back every file changed in k's run or later, each to its earliest recorded text.
+ */
+export class ChangeTracker {
+  private readonly pending = new Map<string, Snapshot>();
+  private readonly decided = new Map<string, ChangedFile>();
+  private checkpoints: { messageIndex: number; before: Map<string, Snapshot> }[] = [];
+
+  /** A user message is about to run: changes from now on belong to its checkpoint. */
+  beginCheckpoint(messageIndex: number): void {
+    this.checkpoints = this.checkpoints.filter((c) => c.messageIndex < messageIndex);
+    this.checkpoints.push({ messageIndex, before: new Map() });
+    // Kept/undone files were shown for the last request only.
+    this.decided.clear();
+  }
+
+  /** The agent changed `path`; `before` is the text it had right before this write. */
+  recordWrite(path: string, before: Snapshot): void {
+    if (!this.pending.has(path)) this.pending.set(path, before);
+    this.decided.delete(path);
+    const checkpoint = this.checkpoints[this.checkpoints.length - 1];
+    if (checkpoint && !checkpoint.before.has(path)) checkpoint.before.set(path, before);
+  }
+
+  isPending(path: string): boolean {
+    return this.pending.has(path);
+  }
+
+  /** The text under review for a pending file (undefined if the agent created it). */
+  original(path: string): Snapshot {
+    return this.pending.get(path);
+  }
+
+  pendingPaths(): string[] {
+    return [...this.pending.keys()];
+  }
+
+  /** Accept the current text: the original is forgotten. `path` absent: every pending file. */
+  keep(path: string | undefined, current: (path: string) => Snapshot): void {
+    for (const p of this.select(path)) this.decide(p, 'kept', current(p));
+  }
+
+  /** What undoing would write back; call `markUndone` for each path once it is restored. */
+  undoPlan(path: string | undefined): Restore[] {
+    return this.select(path).map((p) => ({ path: p, content: this.pending.get(p) }));
+  }
+
+  markUndone(path: string): void {
+    const original = this.pending.get(path);
+    if (this.pending.has(path)) this.decide(path, 'undone', original);
+  }
+
+  /** What restoring the checkpoint of the user message at `messageIndex` would write back. */
+  restorePlan(messageIndex: number): Restore[] {
+    const earliest = new Map<string, Snapshot>();
+    for (const c of this.checkpoints) {
+      if (c.messageIndex < messageIndex) continue;
+      for (const [path, before] of c.before) if (!earliest.has(path)) earliest.set(path, before);
+    }
+    return [...earliest].map(([path, content]) => ({ path, content }));
+  }
+
+  /**
+   * After a checkpoint was restored: its changes (and later ones) are gone, so their checkpoints are dropped, and a
+   * file back at its review original needs no review.
+   */
+  checkpointRestored(messageIndex: number, restored: readonly Restore[]): void {
+    this.checkpoints = this.checkpoints.filter((c) => c.messageIndex < messageIndex);
+    for (const r of restored) if (this.pending.has(r.path) && this.pending.get(r.path) === r.content) this.decide(r.path, 'undone', r.content);
+  }
+
+  /** The list the chat shows, with line counts between each original and `current` text. */
+  changedFiles(current: (path: string) => Snapshot): ChangedFile[] {
+    const pending = [...this.pending].map(([path, original]): ChangedFile => ({ path, state: 'pending', ...countLineChanges(original ?? '', current(path) ?? '') }));
+    return [...pending, ...this.decided.values()].sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  private select(path: string | undefined): string[] {
+    if (path === undefined) return [...this.pending.keys()];
+    return this.pending.has(path) ? [path] : [];
+  }
+
+  private decide(path: string, state: 'kept' | 'undone', now: Snapshot): void {
+    const original = this.pending.get(path);
+    this.pending.delete(path);
+    const counts = state === 'kept' ? countLineChanges(original ?? '', now ?? '') : { additions: 0, deletions: 0 };
+    this.decided.set(path, { path, state, ...counts });
+  }
+}

@@ -1,0 +1,149 @@
+import type { Logger } from '../host/logger';
+import type { Workspace } from '../host/workspace';
+import type { ConversationView, UiAgentEvent } from '../shared/protocol';
+import { addUsage, type Usage } from '../shared/transcript';
+import { FileTracker } from '../tools/fileTracker';
+import type { ToolRegistry } from '../tools/tool';
+import { ChangeTracker } from './changeTracker';
+import { titleFor, type Conversation } from './conversation';
+import { runAgent, type AgentConfig, type AgentEvent, type RunOutcome } from './loop';
+import { TrackingWorkspace } from './trackingWorkspace';
+import { toUiEvent } from './uiEvents';
+
+export interface ChatSessionOptions {
+  conversation: Conversation;
+  /** Builds one run's configuration (provider, settings, tools) around the session's file tracker and workspace. */
+  configure(host: { files: FileTracker; workspace: Workspace }): Promise<AgentConfig>;
+  workspace: Workspace;
+  tools: ToolRegistry;
+  /** Persists the conversation; called at each turn start, after each batch and at the end of a run. */
+  save(conversation: Conversation): Promise<void>;
+  emit(event: UiAgentEvent): void;
+  /** The agent wrote a file (the review list changed). */
+  onFileChanged?(path: string): void;
+  costUsd?(usage: Usage): number | undefined;
+  logger: Logger;
+}
+
+export class SessionBusyError extends Error {
+  constructor() {
+    super('This chat is still working on the last request. Stop it first, or start a new chat.');
+  }
+}
+
+/**
+ * One conversation and at most one running agent. Keeps what a freshly loaded chat view needs to catch up with a
+ * run in progress: the transcript as of the current turn's start, plus that turn's events so far to replay.
+ */
+export class ChatSession {
+  readonly changes = new ChangeTracker();
+  /** What the agent has seen of each file, for the stale-read check; lives as long as the conversation. */
+  private readonly files = new FileTracker();
+  private abort: AbortController | undefined;
+  private turnEvents: UiAgentEvent[] = [];
+  private turnBase = { messages: 0, batches: 0, usage: addUsage(undefined, undefined), costUsd: undefined as number | undefined };
+
+  constructor(private readonly options: ChatSessionOptions) {}
+
+  get conversation(): Conversation {
+    return this.options.conversation;
+  }
+
+  get running(): boolean {
+    return this.abort !== undefined;
+  }
+
+  /** Runs one user request to its end (answer, stop, error or max turns). Rejects only when the run cannot start. */
+  async send(userText: string): Promise<RunOutcome> {
+    if (this.abort) throw new SessionBusyError();
+    const c = this.conversation;
+    const abort = new AbortController();
+    this.abort = abort;
+    let started = false;
+    try {
+      const workspace = new TrackingWorkspace(this.options.workspace, (path, before) => {
+        this.changes.recordWrite(path, before);
+        this.options.onFileChanged?.(path);
+      });
+      const config = await this.options.configure({ files: this.files, workspace });
+      const messageIndex = c.messages.length;
+      if (!c.messages.some((m) => m.role === 'user')) c.title = titleFor(userText);
+      this.changes.beginCheckpoint(messageIndex);
+      this.turnEvents = [];
+      this.turnBase = { messages: messageIndex, batches: c.batches.length, usage: c.usage, costUsd: c.costUsd };
+      started = true;
+      this.emit({ type: 'run-start', userText, messageIndex });
+      const outcome = await runAgent(config, c.messages, userText, { signal: abort.signal, onEvent: (e) => this.onAgentEvent(e) });
+      if (outcome.status === 'error') this.options.logger.warn(`run ended with ${outcome.error?.kind ?? 'an error'}: ${outcome.text}`);
+      return outcome;
+    } finally {
+      this.abort = undefined;
+      this.turnEvents = [];
+      if (started) {
+        c.updatedAt = Date.now();
+        await this.persist();
+      }
+    }
+  }
+
+  /** Stops the running request: tools are cancelled, the model request is aborted. */
+  stop(): boolean {
+    if (!this.abort) return false;
+    this.abort.abort(new Error('stopped by the user'));
+    return true;
+  }
+
+  /** The conversation as a chat view draws it; during a run, as of the current turn's start (see `replay`). */
+  view(): ConversationView {
+    const c = this.conversation;
+    const live = this.running;
+    return {
+      id: c.id,
+      title: c.title,
+      messages: live ? c.messages.slice(0, this.turnBase.messages) : c.messages,
+      batches: live ? c.batches.slice(0, this.turnBase.batches) : c.batches,
+      usage: live ? this.turnBase.usage : c.usage,
+      costUsd: live ? this.turnBase.costUsd : c.costUsd,
+      running: live,
+    };
+  }
+
+  /** The running turn's events so far, to send after `view()` so a reloaded chat view shows the turn in progress. */
+  replay(): UiAgentEvent[] {
+    return this.running ? [...this.turnEvents] : [];
+  }
+
+  private onAgentEvent(event: AgentEvent): void {
+    const c = this.conversation;
+    switch (event.type) {
+      case 'turn-start':
+        this.turnEvents = [];
+        this.turnBase = { messages: c.messages.length, batches: c.batches.length, usage: c.usage, costUsd: c.costUsd };
+        void this.persist();
+        break;
+      case 'usage': {
+        c.usage = addUsage(c.usage, event.usage);
+        const cost = this.options.costUsd?.(event.usage);
+        if (cost !== undefined) c.costUsd = (c.costUsd ?? 0) + cost;
+        break;
+      }
+      case 'batch':
+        c.batches.push(event.log);
+        c.updatedAt = Date.now();
+        void this.persist();
+        break;
+      default:
+        break;
+    }
+    this.emit(toUiEvent(event, { tools: this.options.tools, costUsd: this.options.costUsd }));
+  }
+
+  private emit(event: UiAgentEvent): void {
+    if (this.running && event.type !== 'run-start') this.turnEvents.push(event);
+    this.options.emit(event);
+  }
+
+  private persist(): Promise<void> {
+    return this.options.save(this.conversation).catch((e: unknown) => this.options.logger.error(`could not save the conversation: ${(e as Error).message}`));
+  }
+}

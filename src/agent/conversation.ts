@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { batchLogSchema, messageSchema, usageSchema, type ConversationSummary } from '../shared/protocol';
+import { addUsage, type Message, type Usage } from '../shared/transcript';
+import type { BatchLog } from './scheduler';
+
+/** One chat: the transcript the model sees, plus what the UI redraws after a reload. */
+export interface Conversation {
+  id: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  messages: Message[];
+  batches: BatchLog[];
+  usage: Usage;
+  costUsd?: number;
+}
+
+export function newConversation(now = Date.now()): Conversation {
+  return { id: randomUUID(), title: 'New chat', createdAt: now, updatedAt: now, messages: [], batches: [], usage: addUsage(undefined, undefined) };
+}
+
+/** The first line of the user's first message, shortened: what the history list shows. */
+export function titleFor(text: string, max = 60): string {
+  const line = text.trim().split('\n')[0]!.trim().replace(/\s+/g, ' ');
+  if (!line) return 'New chat';
+  return line.length > max ? `${line.slice(0, max - 1).trimEnd()}…` : line;
+}
+
+export function summaryOf(c: Conversation): ConversationSummary {
+  return { id: c.id, title: c.title, updatedAt: c.updatedAt, messageCount: c.messages.filter((m) => m.role === 'user').length };
+}
+
+/**
+ * The longest prefix of `messages` that is a complete transcript: every assistant tool call is answered by the
+ * tool message that follows it. A conversation saved in the middle of a turn (the window closed while tools ran)
+ * is cut back to its last completed turn, so the next request is valid for every provider.
+ */
+export function completedTranscript(messages: readonly Message[]): Message[] {
+  const out: Message[] = [];
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
+    if (m.role === 'tool') break; // a tool message is only valid right after its assistant message, handled below
+    if (m.role === 'assistant' && m.toolCalls.length > 0) {
+      const next = messages[i + 1];
+      const answered = new Set(next?.role === 'tool' ? next.results.map((r) => r.callId) : []);
+      if (!m.toolCalls.every((c) => answered.has(c.id))) break;
+      out.push(m, next!);
+      i++;
+      continue;
+    }
+    out.push(m);
+  }
+  return out;
+}
+
+const storedSchema = z.object({
+  version: z.literal(1),
+  id: z.string().min(1),
+  title: z.string(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  messages: z.array(messageSchema),
+  batches: z.array(batchLogSchema),
+  usage: usageSchema,
+  costUsd: z.number().optional(),
+});
+
+export function serializeConversation(c: Conversation): string {
+  return JSON.stringify({ version: 1, ...c });
+}
+
+/** Parses a stored conversation; a clear error when the file is not one. */
+export function parseConversation(text: string): Conversation {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`not JSON (${(e as Error).message})`);
+  }
+  const parsed = storedSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`not a Fanout conversation: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  const { version: _v, ...c } = parsed.data;
+  return { ...c, messages: completedTranscript(c.messages as Message[]), batches: c.batches as BatchLog[] };
+}

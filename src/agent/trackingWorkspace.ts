@@ -1,0 +1,44 @@
+import type { FileText, Listing, SearchMatch, SearchOptions, TextEdit, Workspace } from '../host/workspace';
+import type { Snapshot } from './changeTracker';
+
+/**
+ * Reports every successful agent write with the text the file had right before it, which is what review (diff,
+ * undo) and checkpoints need. Writes that fail change nothing and are not reported.
+ */
+export class TrackingWorkspace implements Workspace {
+  constructor(
+    private readonly inner: Workspace,
+    private readonly onWrite: (path: string, before: Snapshot) => void,
+  ) {}
+
+  get root(): string {
+    return this.inner.root;
+  }
+
+  stat(path: string, signal?: AbortSignal) {
+    return this.inner.stat(path, signal);
+  }
+
+  readFile(path: string, signal?: AbortSignal): Promise<FileText> {
+    return this.inner.readFile(path, signal);
+  }
+
+  async createFile(path: string, text: string, signal?: AbortSignal): Promise<void> {
+    await this.inner.createFile(path, text, signal);
+    this.onWrite(path, undefined);
+  }
+
+  async editFile(path: string, edit: TextEdit, signal?: AbortSignal): Promise<void> {
+    await this.inner.editFile(path, edit, signal);
+    // The workspace applied the edit only because the file held exactly `expected`: that is the text before it.
+    this.onWrite(path, edit.expected);
+  }
+
+  listFiles(path: string, glob: string | undefined, limit: number, signal?: AbortSignal): Promise<Listing<string>> {
+    return this.inner.listFiles(path, glob, limit, signal);
+  }
+
+  search(options: SearchOptions, signal?: AbortSignal): Promise<Listing<SearchMatch>> {
+    return this.inner.search(options, signal);
+  }
+}

@@ -1,0 +1,57 @@
+import type { ErrorAction, UiAgentEvent } from '../shared/protocol';
+import type { Usage } from '../shared/transcript';
+import type { ToolRegistry } from '../tools/tool';
+import type { AgentEvent } from './loop';
+import { prepareCall } from './prepareCall';
+
+export interface UiEventContext {
+  tools: ToolRegistry;
+  /** Estimated cost of `usage`, when the model's price is known. */
+  costUsd?: (usage: Usage) => number | undefined;
+}
+
+/** The loop's event as the webview receives it: plain data, with the summary a tool card shows from the first moment. */
+export function toUiEvent(event: AgentEvent, ctx: UiEventContext): UiAgentEvent {
+  switch (event.type) {
+    case 'tool-call':
+      // An invalid call has no summary: its card shows the tool name until the error result arrives.
+      return { type: 'tool-call', turn: event.turn, call: event.call, summary: prepareCall(event.call, ctx.tools).summary, atMs: event.atMs };
+    case 'tool-update': {
+      const { callId, name, summary, state, atMs, durationMs, result } = event.update;
+      return { type: 'tool-update', turn: event.turn, update: { callId, name, summary, state, atMs, durationMs, result } };
+    }
+    case 'usage':
+      return { type: 'usage', turn: event.turn, usage: event.usage, costUsd: ctx.costUsd?.(event.usage) };
+    case 'done': {
+      const { status, text, turns, usage, error } = event.outcome;
+      return { type: 'done', status, text, turns, usage, costUsd: ctx.costUsd?.(usage), errorKind: error?.kind };
+    }
+    case 'batch':
+      return { type: 'batch', log: event.log };
+    default:
+      return event;
+  }
+}
+
+/** What the user can do about a failed run, by the provider error kind (see providers/provider.ts). */
+export function actionsForError(kind: string | undefined): ErrorAction[] {
+  switch (kind) {
+    case 'auth':
+    case 'missing_key':
+      return ['setApiKey', 'showLog'];
+    case 'rate_limit':
+    case 'overloaded':
+    case 'network':
+    case 'stream_dropped':
+    case 'empty_response':
+      return ['retry', 'showLog'];
+    case 'unreachable':
+      return ['retry', 'openSettings', 'showLog'];
+    case 'bad_request':
+      return ['selectModel', 'showLog'];
+    case 'bad_config':
+      return ['openSettings'];
+    default:
+      return ['retry', 'showLog'];
+  }
+}

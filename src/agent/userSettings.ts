@@ -1,0 +1,69 @@
+import { DEFAULT_MODELS } from '../providers';
+import { PROVIDER_IDS, type ProviderId } from '../providers/provider';
+import { defaultApprovalPolicy, type ApprovalMode, type ApprovalPolicy } from './approvals';
+import { defaultAgentSettings, type AgentSettings } from './settings';
+
+/** Everything the `fanout.*` settings decide, checked: a bad value falls back to its default with a problem noted. */
+export interface UserSettings {
+  provider: ProviderId;
+  /** Empty setting -> the provider's default model. */
+  model: string;
+  baseUrl?: string;
+  agent: AgentSettings;
+  approval: ApprovalPolicy;
+}
+
+/** Ranges match package.json's `contributes.configuration` (VS Code only warns; the values still arrive). */
+export const SETTING_RANGES = {
+  maxConcurrentTools: [1, 64],
+  toolTimeoutSeconds: [1, 3600],
+  maxTurns: [1, 200],
+  maxRetries: [0, 10],
+} as const;
+
+/** `get(key)` reads `fanout.<key>` (undefined when unset). */
+export function readUserSettings(get: (key: string) => unknown): { settings: UserSettings; problems: string[] } {
+  const problems: string[] = [];
+  const provider = pick(get('provider'), PROVIDER_IDS, 'openai', 'provider', problems);
+  const model = str(get('model')) || DEFAULT_MODELS[provider];
+  const baseUrl = str(get('baseUrl'));
+  if (baseUrl && !/^https?:\/\/[^\s]+$/i.test(baseUrl)) problems.push(`fanout.baseUrl "${baseUrl}" is not an http(s) URL; it is used as given.`);
+  const int = (key: keyof typeof SETTING_RANGES) => {
+    const [min, max] = SETTING_RANGES[key];
+    const v = get(key);
+    if (v === undefined) return defaultAgentSettings[key];
+    if (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max) return v;
+    problems.push(`fanout.${key} must be a whole number from ${min} to ${max}; using ${defaultAgentSettings[key]}.`);
+    return defaultAgentSettings[key];
+  };
+  const parallel = get('parallelToolCalls');
+  const rawApproval = (get('approval') ?? {}) as Record<string, unknown>;
+  const modes = ['auto', 'ask'] as const;
+  const approval: ApprovalPolicy = {
+    read: pick(rawApproval.read, modes, defaultApprovalPolicy.read, 'approval.read', problems) as ApprovalMode,
+    edit: pick(rawApproval.edit, modes, defaultApprovalPolicy.edit, 'approval.edit', problems) as ApprovalMode,
+    runTests: pick(rawApproval.runTests, modes, defaultApprovalPolicy.runTests, 'approval.runTests', problems) as ApprovalMode,
+  };
+  const agent: AgentSettings = {
+    ...defaultAgentSettings,
+    model,
+    maxConcurrentTools: int('maxConcurrentTools'),
+    toolTimeoutSeconds: int('toolTimeoutSeconds'),
+    maxTurns: int('maxTurns'),
+    maxRetries: int('maxRetries'),
+    parallelToolCalls: typeof parallel === 'boolean' ? parallel : defaultAgentSettings.parallelToolCalls,
+    testCommand: str(get('testCommand')) || undefined,
+  };
+  return { settings: { provider, model, baseUrl: baseUrl || undefined, agent, approval }, problems };
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+function pick<T extends string>(v: unknown, allowed: readonly T[], fallback: T, key: string, problems: string[]): T {
+  if (v === undefined || v === null || v === '') return fallback;
+  if (allowed.includes(v as T)) return v as T;
+  problems.push(`fanout.${key} must be one of ${allowed.join(', ')}; using ${fallback}.`);
+  return fallback;
+}

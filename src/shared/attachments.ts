@@ -1,0 +1,35 @@
+// How attached files and selections reach the model: appended to the user's words as fenced blocks, each labelled
+// with its path and line range, so the model can cite and edit them without a read_file round trip.
+import type { Attachment } from './protocol';
+
+/** The user text the model receives: the typed words first (what the chat shows as the message), then each attachment. */
+export function formatUserText(text: string, attachments: readonly Attachment[]): string {
+  if (attachments.length === 0) return text;
+  return [text.trim(), ...attachments.map(formatAttachment)].join('\n\n');
+}
+
+export function attachmentLabel(a: Pick<Attachment, 'path' | 'startLine' | 'endLine'>): string {
+  if (a.startLine === undefined) return a.path;
+  const end = a.endLine ?? a.startLine;
+  return end === a.startLine ? `${a.path} (line ${a.startLine})` : `${a.path} (lines ${a.startLine}-${end})`;
+}
+
+function formatAttachment(a: Attachment): string {
+  const what = a.kind === 'selection' ? 'Selection from' : 'File';
+  if (a.text === undefined) return `${what} ${attachmentLabel(a)} (content not attached; read it with read_file if needed)`;
+  const fence = fenceFor(a.text);
+  const body = a.text.endsWith('\n') ? a.text : `${a.text}\n`;
+  return `${what} ${attachmentLabel(a)}:\n${fence}${languageHint(a.path)}\n${body}${fence}`;
+}
+
+/** A fence longer than any backtick run inside the text, so attached Markdown cannot close it early. */
+export function fenceFor(text: string): string {
+  let longest = 0;
+  for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+function languageHint(path: string): string {
+  const ext = /\.([A-Za-z0-9]+)$/.exec(path)?.[1]?.toLowerCase();
+  return ext && ext.length <= 10 ? ext : '';
+}

@@ -1,0 +1,164 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ChatSession, SessionBusyError } from '../../src/agent/chatSession';
+import { newConversation, type Conversation } from '../../src/agent/conversation';
+import { buildAgentConfig, defaultAgentSettings } from '../../src/agent/settings';
+import { silentLogger } from '../../src/host/logger';
+import { NodeProcessRunner } from '../../src/node/nodeProcessRunner';
+import { NodeWorkspace } from '../../src/node/nodeWorkspace';
+import { createProvider } from '../../src/providers';
+import { uiAgentEventSchema, type UiAgentEvent } from '../../src/shared/protocol';
+import { builtinRegistry } from '../../src/tools';
+import { FakeOpenAIServer, toolMessages, type OpenAIScript } from '../fakes/openaiServer';
+import { tempWorkspace } from '../fakes/tempWorkspace';
+
+interface Harness {
+  session: ChatSession;
+  events: UiAgentEvent[];
+  saves: Conversation[];
+  changed: string[];
+  server: FakeOpenAIServer;
+  dir: string;
+}
+
+describe('ChatSession (one conversation over the OpenAI wire, on a real folder)', () => {
+  const cleanups: (() => unknown)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  async function harness(script: OpenAIScript, options: { failConfigure?: boolean } = {}): Promise<Harness> {
+    const ws = tempWorkspace({ 'a.txt': 'alpha\n', 'b.txt': 'beta\n' });
+    cleanups.push(ws.cleanup);
+    const server = await new FakeOpenAIServer(script).start();
+    cleanups.push(() => server.close());
+    const workspace = await NodeWorkspace.open(ws.dir);
+    const tools = builtinRegistry();
+    const h = { events: [] as UiAgentEvent[], saves: [] as Conversation[], changed: [] as string[], server, dir: ws.dir } as Harness;
+    h.session = new ChatSession({
+      conversation: newConversation(),
+      workspace,
+      tools,
+      logger: silentLogger,
+      emit: (e) => h.events.push(e),
+      save: async (c) => void h.saves.push(structuredClone(c)),
+      onFileChanged: (p) => h.changed.push(p),
+      async configure(host) {
+        if (options.failConfigure) throw new Error('No API key for OpenAI.');
+        const provider = await createProvider({ provider: 'openai', apiKey: 'sk-test', baseUrl: server.url });
+        return buildAgentConfig({ ...defaultAgentSettings, model: 'gpt-fake', maxRetries: 0 }, { provider, workspace: host.workspace, files: host.files, runner: new NodeProcessRunner(), tools, logger: silentLogger });
+      },
+    });
+    return h;
+  }
+
+  it('runs a request, forwards protocol-valid events, tracks the edit for review, and saves the conversation', async () => {
+    const h = await harness((_req, i) =>
+      i === 0
+        ? { calls: [{ name: 'read_file', arguments: { path: 'a.txt' } }] }
+        : i === 1
+          ? { calls: [{ name: 'apply_edit', arguments: { path: 'a.txt', oldText: 'alpha', newText: 'ALPHA' } }, { name: 'apply_edit', arguments: { path: 'new.txt', oldText: '', newText: 'hi\n' } }] }
+          : { text: 'Done.' },
+    );
+    const outcome = await h.session.send('Shout a.txt');
+    assert.equal(outcome.status, 'final');
+    assert.equal(outcome.text, 'Done.');
+    for (const e of h.events) assert.ok(uiAgentEventSchema.safeParse(e).success, JSON.stringify(e));
+    assert.deepEqual(h.events[0], { type: 'run-start', userText: 'Shout a.txt', messageIndex: 0 });
+    assert.equal(h.events.at(-1)!.type, 'done');
+    assert.deepEqual(h.events.filter((e) => e.type === 'batch').length, 2);
+    assert.equal(readFileSync(path.join(h.dir, 'a.txt'), 'utf8'), 'ALPHA\n');
+    assert.deepEqual(h.changed.sort(), ['a.txt', 'new.txt']);
+    assert.equal(h.session.changes.original('a.txt'), 'alpha\n');
+    assert.ok(h.session.changes.isPending('new.txt'));
+    assert.equal(h.session.changes.original('new.txt'), undefined);
+
+    const c = h.session.conversation;
+    assert.equal(c.title, 'Shout a.txt');
+    assert.equal(c.batches.length, 2);
+    assert.equal(c.usage.inputTokens, 300);
+    assert.ok(h.saves.length >= 4, `saved at each turn start, batch and the end (${h.saves.length})`);
+    assert.deepEqual(h.saves.at(-1)!.messages, c.messages);
+    assert.equal(h.session.running, false);
+    assert.equal(h.session.view().running, false);
+    assert.deepEqual(h.session.replay(), []);
+  });
+
+  it('lets a reloaded chat view catch up with a run in progress: transcript as of the turn start, then that turn replayed', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let secondTurnAsked!: () => void;
+    const asked = new Promise<void>((r) => (secondTurnAsked = r));
+    const h = await harness(async (_req, i) => {
+      if (i === 0) return { text: 'Looking. ', calls: [{ name: 'read_file', arguments: { path: 'b.txt' } }] };
+      secondTurnAsked();
+      await held;
+      return { text: 'It says beta.' };
+    });
+    const run = h.session.send('What is in b.txt?');
+    await asked;
+    assert.equal(h.session.running, true);
+    const view = h.session.view();
+    assert.equal(view.running, true);
+    assert.deepEqual(view.messages.map((m) => m.role), ['user', 'assistant', 'tool'], 'turn 1 complete, turn 2 not in the view');
+    assert.equal(view.batches.length, 1);
+    assert.deepEqual(h.session.replay(), [{ type: 'turn-start', turn: 2 }]);
+    await assert.rejects(h.session.send('another'), SessionBusyError);
+    release();
+    assert.equal((await run).status, 'final');
+    assert.equal(h.session.view().messages.length, 4);
+  });
+
+  it('stops a run: the model request is aborted and the transcript stays valid for the next request', async () => {
+    let asked!: () => void;
+    const requested = new Promise<void>((r) => (asked = r));
+    const h = await harness((_req, i) => {
+      if (i === 0) {
+        asked();
+        return { kind: 'hang' };
+      }
+      return { text: 'fresh answer' };
+    });
+    const run = h.session.send('slow question');
+    await requested;
+    assert.equal(h.session.stop(), true);
+    const outcome = await run;
+    assert.equal(outcome.status, 'stopped');
+    assert.equal(h.session.stop(), false, 'nothing left to stop');
+    const next = await h.session.send('again');
+    assert.equal(next.status, 'final');
+    assert.deepEqual(h.server.chatRequests[1]!.body.messages.filter((m: { role: string }) => m.role === 'user').map((m: { content: string }) => m.content), ['slow question', 'again']);
+  });
+
+  it('keeps one checkpoint per request: restoring the second puts back only what it changed', async () => {
+    const h = await harness((req) => {
+      const last = (req.body.messages as { role: string; content: string }[]).at(-1)!;
+      if (last.role === 'tool') return { text: 'ok' };
+      const target = last.content.includes('first') ? 'a.txt' : 'b.txt';
+      const old = target === 'a.txt' ? 'alpha' : 'beta';
+      return { calls: [{ name: 'apply_edit', arguments: { path: target, oldText: old, newText: `${old}!` } }] };
+    });
+    await h.session.send('first edit');
+    const second = h.session.conversation.messages.length;
+    await h.session.send('second edit');
+    assert.deepEqual(h.session.changes.restorePlan(second), [{ path: 'b.txt', content: 'beta\n' }]);
+    assert.deepEqual(
+      h.session.changes.restorePlan(0).sort((x, y) => x.path.localeCompare(y.path)),
+      [
+        { path: 'a.txt', content: 'alpha\n' },
+        { path: 'b.txt', content: 'beta\n' },
+      ],
+    );
+    assert.ok(toolMessages(h.server.chatRequests.at(-1)!).length >= 1);
+  });
+
+  it('does not start (nor save an empty chat) when the run cannot be configured', async () => {
+    const h = await harness(() => ({ text: 'never' }), { failConfigure: true });
+    await assert.rejects(h.session.send('hello'), /No API key/);
+    assert.equal(h.session.running, false);
+    assert.deepEqual(h.saves, []);
+    assert.deepEqual(h.events, []);
+    assert.equal(h.session.conversation.messages.length, 0);
+  });
+});

@@ -1,0 +1,150 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ChangeTracker, type Snapshot } from '../../src/agent/changeTracker';
+import { TrackingWorkspace } from '../../src/agent/trackingWorkspace';
+import { NodeWorkspace } from '../../src/node/nodeWorkspace';
+import { countLineChanges } from '../../src/shared/lineDiff';
+import { tempWorkspace } from '../fakes/tempWorkspace';
+
+const files = (m: Record<string, Snapshot>) => (p: string) => m[p];
+
+describe('countLineChanges', () => {
+  it('counts added and removed lines like a diff view', () => {
+    assert.deepEqual(countLineChanges('a\nb\nc\n', 'a\nb\nc\n'), { additions: 0, deletions: 0 });
+    assert.deepEqual(countLineChanges('a\nb\nc\n', 'a\nB\nc\n'), { additions: 1, deletions: 1 });
+    assert.deepEqual(countLineChanges('a\nc\n', 'a\nb1\nb2\nc\n'), { additions: 2, deletions: 0 });
+    assert.deepEqual(countLineChanges('', 'x\ny'), { additions: 2, deletions: 0 });
+    assert.deepEqual(countLineChanges('x\ny\n', ''), { additions: 0, deletions: 2 });
+    assert.deepEqual(countLineChanges('a\r\nb\r\n', 'a\nb\n'), { additions: 0, deletions: 0 });
+  });
+
+  it('finds the shortest edit in the middle of a file (moved and interleaved lines)', () => {
+    const before = ['1', '2', 'x', '3', '4', 'y', '5'].join('\n');
+    const after = ['1', 'z', '2', '3', 'y', '4', '5'].join('\n');
+    // LCS = 1 2 3 4 5 (or 1 2 3 y 5): 5 common lines of 7 each.
+    assert.deepEqual(countLineChanges(before, after), { additions: 2, deletions: 2 });
+  });
+
+  it('falls back to "the changed region was replaced" past the edit-distance cap', () => {
+    const before = Array.from({ length: 50 }, (_, i) => `a${i}`).join('\n');
+    const after = Array.from({ length: 50 }, (_, i) => `b${i}`).join('\n');
+    assert.deepEqual(countLineChanges(before, after, 10), { additions: 50, deletions: 50 });
+  });
+});
+
+describe('ChangeTracker', () => {
+  it('keeps the text before the FIRST write for review, and reports line counts against it', () => {
+    const t = new ChangeTracker();
+    t.beginCheckpoint(0);
+    t.recordWrite('a.ts', 'one\n');
+    t.recordWrite('a.ts', 'one\ntwo\n');
+    t.recordWrite('new.ts', undefined);
+    assert.equal(t.original('a.ts'), 'one\n');
+    assert.equal(t.original('new.ts'), undefined);
+    assert.ok(t.isPending('new.ts'));
+    assert.deepEqual(t.changedFiles(files({ 'a.ts': 'one\ntwo\nthree\n', 'new.ts': 'x\n' })), [
+      { path: 'a.ts', state: 'pending', additions: 2, deletions: 0 },
+      { path: 'new.ts', state: 'pending', additions: 1, deletions: 0 },
+    ]);
+  });
+
+  it('keep forgets the original; undo plans the original back (delete for a created file)', () => {
+    const t = new ChangeTracker();
+    t.beginCheckpoint(0);
+    t.recordWrite('a.ts', 'A');
+    t.recordWrite('b.ts', 'B');
+    t.recordWrite('c.ts', undefined);
+    t.keep('a.ts', files({ 'a.ts': 'A2' }));
+    assert.equal(t.isPending('a.ts'), false);
+    assert.deepEqual(t.undoPlan(undefined), [
+      { path: 'b.ts', content: 'B' },
+      { path: 'c.ts', content: undefined },
+    ]);
+    t.markUndone('b.ts');
+    t.markUndone('c.ts');
+    assert.deepEqual(
+      t.changedFiles(files({})).map((f) => [f.path, f.state]),
+      [
+        ['a.ts', 'kept'],
+        ['b.ts', 'undone'],
+        ['c.ts', 'undone'],
+      ],
+    );
+    assert.deepEqual(t.undoPlan(undefined), []);
+    assert.deepEqual(t.undoPlan('missing.ts'), []);
+  });
+
+  it('a write after keep starts a new review from the kept text', () => {
+    const t = new ChangeTracker();
+    t.beginCheckpoint(0);
+    t.recordWrite('a.ts', 'v1');
+    t.keep(undefined, files({ 'a.ts': 'v2' }));
+    t.recordWrite('a.ts', 'v2');
+    assert.equal(t.original('a.ts'), 'v2');
+  });
+
+  it('restoring a checkpoint puts back each file as it was before the earliest change at or after that message', () => {
+    const t = new ChangeTracker();
+    t.beginCheckpoint(0);
+    t.recordWrite('a.ts', 'a0');
+    t.beginCheckpoint(2);
+    t.recordWrite('a.ts', 'a1');
+    t.recordWrite('b.ts', 'b1');
+    t.beginCheckpoint(4);
+    t.recordWrite('b.ts', 'b2');
+    t.recordWrite('c.ts', undefined);
+    const sort = (r: { path: string }[]) => [...r].sort((x, y) => x.path.localeCompare(y.path));
+    assert.deepEqual(sort(t.restorePlan(4)), [
+      { path: 'b.ts', content: 'b2' },
+      { path: 'c.ts', content: undefined },
+    ]);
+    assert.deepEqual(sort(t.restorePlan(2)), [
+      { path: 'a.ts', content: 'a1' },
+      { path: 'b.ts', content: 'b1' },
+      { path: 'c.ts', content: undefined },
+    ]);
+    assert.deepEqual(sort(t.restorePlan(0)), [
+      { path: 'a.ts', content: 'a0' },
+      { path: 'b.ts', content: 'b1' },
+      { path: 'c.ts', content: undefined },
+    ]);
+  });
+
+  it('after a restore the later checkpoints are gone, and files back at their review original leave the review', () => {
+    const t = new ChangeTracker();
+    t.beginCheckpoint(0);
+    t.recordWrite('a.ts', 'a0');
+    t.beginCheckpoint(2);
+    t.recordWrite('a.ts', 'a1');
+    t.recordWrite('b.ts', 'b1');
+    const plan = t.restorePlan(2);
+    t.checkpointRestored(2, plan);
+    assert.deepEqual(t.restorePlan(2), []);
+    assert.equal(t.isPending('b.ts'), false, 'b.ts is back at its original');
+    assert.equal(t.isPending('a.ts'), true, 'a.ts still differs from its review original (a0)');
+    assert.deepEqual(t.restorePlan(0), [{ path: 'a.ts', content: 'a0' }]);
+  });
+});
+
+describe('TrackingWorkspace', () => {
+  it('reports successful writes with the text before them, and nothing for failed writes', async () => {
+    const ws = tempWorkspace({ 'a.txt': 'hello\n' });
+    try {
+      const writes: [string, Snapshot][] = [];
+      const tracked = new TrackingWorkspace(await NodeWorkspace.open(ws.dir), (p, before) => writes.push([p, before]));
+      await tracked.editFile('a.txt', { expected: 'hello\n', offset: 0, deleteCount: 5, insert: 'bye' });
+      await tracked.createFile('dir/b.txt', 'new\n');
+      await assert.rejects(tracked.editFile('a.txt', { expected: 'hello\n', offset: 0, deleteCount: 5, insert: 'x' }), /stale|changed/);
+      await assert.rejects(tracked.createFile('dir/b.txt', 'again'), /exists/);
+      assert.deepEqual(writes, [
+        ['a.txt', 'hello\n'],
+        ['dir/b.txt', undefined],
+      ]);
+      assert.equal(readFileSync(path.join(ws.dir, 'a.txt'), 'utf8'), 'bye\n');
+      assert.equal(tracked.root, (await NodeWorkspace.open(ws.dir)).root);
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
