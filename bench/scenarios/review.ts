@@ -1,0 +1,36 @@
+// review_speedup: the reference review (8 files x 3 tools = 24 calls) end to end through the headless runner's
+// pieces (real OpenAI SDK against a scripted model over localhost, real tools, real NodeWorkspace), parallel vs
+// parallelToolCalls: false. Runs alternate so drift on the machine hits both sides alike.
+import { runReview } from '../../scripts/demo';
+import { checked, fmtMs, median, repeat, type Scenario } from '../lib';
+
+export const review: Scenario = {
+  title: 'reference review, parallel vs sequential',
+  names: ['review_speedup'],
+  async run({ quick, repeats, progress }) {
+    const modelLatencyMs = quick ? 500 : 1000;
+    const toolLatencyMs = quick ? 75 : 150;
+    const pairs = await repeat(repeats, async (i) => {
+      const par = await runReview({ parallel: true, modelLatencyMs, toolLatencyMs });
+      const seq = await runReview({ parallel: false, modelLatencyMs, toolLatencyMs });
+      for (const [label, r] of [['parallel', par], ['sequential', seq]] as const) {
+        if (r.outcome.status !== 'final' || r.calls !== 24) throw new Error(`${label} review ended ${r.outcome.status} after ${r.calls} calls: ${r.outcome.text}`);
+      }
+      progress(`review ${i + 1}/${repeats}: parallel ${fmtMs(par.wallMs)} (${par.roundTrips} round trips), sequential ${fmtMs(seq.wallMs)} (${seq.roundTrips})`);
+      // What the run spent beyond waiting for the model: tools, process spawns, request handling.
+      const extra = (r: typeof par) => r.wallMs - r.roundTrips * modelLatencyMs;
+      return { par: par.wallMs, seq: seq.wallMs, speedup: seq.wallMs / par.wallMs, parExtra: extra(par), seqExtra: extra(seq) };
+    });
+    const speedup = median(pairs.map((p) => p.speedup));
+    const par = median(pairs.map((p) => p.par));
+    const seq = median(pairs.map((p) => p.seq));
+    const parExtra = median(pairs.map((p) => p.parExtra));
+    const seqExtra = median(pairs.map((p) => p.seqExtra));
+    return [
+      checked('review_speedup', speedup, 'x', '>=', 7.5,
+        `24 calls; model ${modelLatencyMs} ms per round trip; read/search +${toolLatencyMs} ms injected, each test run a ${toolLatencyMs} ms node process; ` +
+          `parallel ${fmtMs(par)} (3 round trips) vs sequential ${fmtMs(seq)} (25); time beyond model latency: parallel ${fmtMs(parExtra)}, sequential ${fmtMs(seqExtra)}; ` +
+          `ideal ${(25 / 3).toFixed(2)}x with free tools; median of ${repeats}`),
+    ];
+  },
+};
