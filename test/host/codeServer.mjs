@@ -10,8 +10,8 @@ import { ensureHost } from './setup.mjs';
 
 const verbose = !!process.env.FANOUT_HOST_VERBOSE;
 
-// --- always-kill registry: process groups and temp dirs still alive, cleaned on any exit -----------------
-const live = new Map(); // pgid -> tmp dir
+// --- always-clean registry: synchronous cleanups still pending, run on any exit of this process ----------
+const cleanups = new Set();
 function killGroup(pgid, signal) {
   try {
     process.kill(-pgid, signal);
@@ -20,12 +20,24 @@ function killGroup(pgid, signal) {
   }
 }
 function cleanupAllSync() {
-  for (const [pgid, tmp] of live) {
-    killGroup(pgid, 'SIGKILL');
-    if (!process.env.FANOUT_HOST_KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
+  for (const fn of cleanups) {
+    try {
+      fn();
+    } catch {
+      /* best effort while exiting */
+    }
   }
-  live.clear();
+  cleanups.clear();
 }
+/** Registers a synchronous cleanup that runs if the process exits (normally, by exception or by signal)
+ *  before the returned `done()` is called. */
+export function onExitCleanup(fn) {
+  hookProcessExit();
+  cleanups.add(fn);
+  return () => cleanups.delete(fn);
+}
+const rmTmp = (dir) => process.env.FANOUT_HOST_KEEP_TMP || fs.rmSync(dir, { recursive: true, force: true });
+
 // Quiet, offline-friendly defaults; the caller's settings win. Chat/AI and the welcome page add UI and log noise.
 export const DEFAULT_SETTINGS = {
   'workbench.startupEditor': 'none',
@@ -88,11 +100,10 @@ export async function installVsix(vsixPath, extensionsDir) {
  *   settings: merged over DEFAULT_SETTINGS into <user-data-dir>/User/settings.json, where code-server reads
  *   user settings (verified: workspace.getConfiguration in the extension host sees them).
  * @returns {Promise<{ port: number, url: (query?: object|string) => string, stop: () => Promise<void>,
- *   tmpDir: string, userDataDir: string, extensionsDir: string, logFile: string }>}
+ *   exited: Promise<{code, sig}>, tmpDir: string, userDataDir: string, extensionsDir: string, logFile: string }>}
  */
 export async function startCodeServer({ workspaceDir, env = {}, extensionsDir, settings } = {}) {
   const { nodeBin, codeServerBin } = await ensureHost();
-  hookProcessExit();
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fanout-cs-'));
   const userDataDir = path.join(tmpDir, 'user-data');
   const extDir = extensionsDir ? path.resolve(extensionsDir) : path.join(tmpDir, 'extensions');
@@ -122,12 +133,20 @@ export async function startCodeServer({ workspaceDir, env = {}, extensionsDir, s
   ];
   if (workspaceDir) args.push(path.resolve(workspaceDir));
 
+  // VS Code drops IPC sockets (vscode-ipc-*.sock, vscode-git-*.sock) into TMPDIR and never removes them when
+  // killed; a private TMPDIR goes away with tmpDir. The extension host (tests) inherits it; caller's env wins.
+  const serverTmp = path.join(tmpDir, 'tmp');
+  fs.mkdirSync(serverTmp);
+
   const logFile = path.join(tmpDir, 'code-server.log');
   const out = fs.openSync(logFile, 'a');
   // detached => own process group, so stop() reaches the extension host, pty host and file watchers too.
-  const child = spawn(nodeBin, args, { env: serverEnv(env), detached: true, stdio: ['ignore', 'pipe', out] });
+  const child = spawn(nodeBin, args, { env: serverEnv({ TMPDIR: serverTmp, ...env }), detached: true, stdio: ['ignore', 'pipe', out] });
   fs.closeSync(out); // the child holds its own copy
-  live.set(child.pid, tmpDir);
+  const forget = onExitCleanup(() => {
+    killGroup(child.pid, 'SIGKILL');
+    rmTmp(tmpDir);
+  });
   let exited = null;
   const exitedP = new Promise((r) => child.on('exit', (code, sig) => r((exited = { code, sig }))));
 
@@ -139,13 +158,15 @@ export async function startCodeServer({ workspaceDir, env = {}, extensionsDir, s
     if (!listening && buf.toString().includes('HTTP server listening on')) listening = true;
   });
 
+  let stopped = false;
   const stop = async () => {
-    if (!live.has(child.pid)) return;
+    if (stopped) return;
+    stopped = true;
     killGroup(child.pid, 'SIGTERM');
     await Promise.race([exitedP, new Promise((r) => setTimeout(r, 5000))]);
     killGroup(child.pid, 'SIGKILL'); // stragglers in the group (extension host) even if the main process left
-    if (!process.env.FANOUT_HOST_KEEP_TMP) fs.rmSync(tmpDir, { recursive: true, force: true });
-    live.delete(child.pid);
+    rmTmp(tmpDir);
+    forget();
   };
 
   const deadline = Date.now() + 60_000;
@@ -169,5 +190,5 @@ export async function startCodeServer({ workspaceDir, env = {}, extensionsDir, s
     const qs = typeof query === 'string' ? query : new URLSearchParams(query).toString();
     return `http://127.0.0.1:${port}/${qs ? `?${qs}` : ''}`;
   };
-  return { port, url, stop, tmpDir, userDataDir, extensionsDir: extDir, logFile };
+  return { port, url, stop, exited: exitedP, tmpDir, userDataDir, extensionsDir: extDir, logFile };
 }

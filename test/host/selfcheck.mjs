@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { ensureHost } from './setup.mjs';
 import { installVsix } from './codeServer.mjs';
-import { runExtensionTests, openWorkbench } from './runInHost.mjs';
+import { runExtensionTests, openWorkbench, runCommandFromPalette } from './runInHost.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fanout-selfcheck-'));
@@ -149,11 +149,10 @@ try {
     try {
       console.log('dev extension:', await waitForFile(marker, 60_000));
       const { page } = wb;
-      await page.keyboard.press('F1');
-      await page.locator('.quick-input-widget input').fill('>Selfcheck: Say Hello');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Selfcheck: Say Hello' }).first().waitFor();
-      await page.keyboard.press('Enter');
-      await page.locator('.notifications-toasts', { hasText: 'Selfcheck says hello' }).waitFor({ timeout: 15_000 });
+      await runCommandFromPalette(page, 'Selfcheck: Say Hello');
+      // Toasts did not render in headless chromium here; the notification center lists the message.
+      await page.locator('[id="status.notifications"]').click();
+      await page.locator('.notifications-center .notification-list-item', { hasText: 'Selfcheck says hello' }).waitFor({ timeout: 15_000 });
       console.log('palette command ran, notification shown');
     } finally {
       await wb.stop();

@@ -113,26 +113,47 @@ function npmInstall(prefix, spec, env, logFile) {
 }
 
 // Several test processes may start at once on one machine; only one may install, the others wait.
+// The lock dir holds the owner's pid so a lock left by a killed installer is recognised and taken over.
+function lockIsStale(lock) {
+  const pid = Number(fs.readFileSync(path.join(lock, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
+  if (!pid) return Date.now() - fs.statSync(lock).mtimeMs > 60_000; // owner between mkdir and writing pid
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return e.code === 'ESRCH';
+  }
+}
+
 async function withLock(cacheDir, fn) {
   const lock = `${cacheDir}.lock`;
   fs.mkdirSync(path.dirname(lock), { recursive: true });
   const deadline = Date.now() + 15 * 60_000;
+  let said = false;
   for (;;) {
     try {
       fs.mkdirSync(lock);
+      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
       break;
     } catch (e) {
       if (e.code !== 'EEXIST') throw e;
-      const age = Date.now() - fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
-      if (age > 20 * 60_000) fs.rmSync(lock, { recursive: true, force: true }); // holder died mid-install
-      else if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
-      else await new Promise((r) => setTimeout(r, 2000));
+      if (lockIsStale(lock)) {
+        fs.rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
+      if (!said) log(`another process is installing the host (${lock}); waiting`);
+      said = true;
+      await new Promise((r) => setTimeout(r, 2000));
     }
   }
+  const release = () => fs.rmSync(lock, { recursive: true, force: true });
+  process.once('exit', release); // Ctrl-C mid-install: `finally` would not run
   try {
     return await fn();
   } finally {
-    fs.rmSync(lock, { recursive: true, force: true });
+    release();
+    process.off('exit', release);
   }
 }
 
@@ -149,12 +170,12 @@ function result(cacheDir, l) {
 export async function ensureHost() {
   const cacheDir = hostCacheDir();
   const l = layout(cacheDir);
-  requirePackages(RUNTIME_PACKAGES);
-  if (isInstalled(l)) return result(cacheDir, l);
+  const installed = isInstalled(l);
+  requirePackages(installed ? RUNTIME_PACKAGES : [...RUNTIME_PACKAGES, ...BUILD_PACKAGES]); // all missing at once
+  if (installed) return result(cacheDir, l);
 
   return withLock(cacheDir, async () => {
     if (isInstalled(l)) return result(cacheDir, l); // another process finished it while we waited
-    requirePackages(BUILD_PACKAGES);
     const t0 = Date.now();
     const secs = () => `${Math.round((Date.now() - t0) / 1000)}s`;
     const done = readMarker(l.marker) ?? {};
