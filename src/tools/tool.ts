@@ -37,6 +37,11 @@ export interface ToolDefinition<S extends z.ZodType = z.ZodType> {
   name: string;
   description: string;
   schema: S;
+  /**
+   * A JSON Schema declared to the model as is, instead of one generated from `schema`: for tools described by someone
+   * else (MCP servers). `schema` still validates the input.
+   */
+  jsonSchema?: Record<string, unknown>;
   access: AccessClass;
   /** Files the call reads or writes, from its validated input: the scheduler locks them in model order. */
   files?(input: z.infer<S>): FileAccess[];
@@ -55,9 +60,9 @@ export function toolRegistry(tools: readonly ToolDefinition[]): ToolRegistry {
   return new Map(tools.map((t) => [t.name, t]));
 }
 
-/** The model-facing declaration: JSON Schema generated from the same zod schema that validates the input. */
+/** The model-facing declaration: JSON Schema generated from the same zod schema that validates the input (or the tool's own). */
 export function toolSpec(tool: ToolDefinition): ToolSpec {
-  const { $schema: _drop, ...parameters } = z.toJSONSchema(tool.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _drop, ...parameters } = tool.jsonSchema ?? (z.toJSONSchema(tool.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>);
   return { name: tool.name, description: tool.description, parameters: stripSafeIntegerBounds(parameters) as Record<string, unknown> };
 }
 

@@ -1,0 +1,51 @@
+// A real MCP server over Streamable HTTP (the SDK's StreamableHTTPServerTransport on a node http server, 127.0.0.1).
+// One McpServer per session, as the SDK's own examples do; requests and their headers are recorded.
+import { randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { createFakeServer } from './fakeTools';
+
+export class FakeMcpHttpServer {
+  readonly requests: { method: string; headers: http.IncomingHttpHeaders }[] = [];
+  private readonly transports = new Map<string, StreamableHTTPServerTransport>();
+  private readonly server = http.createServer((req, res) => void this.handle(req, res));
+  url = '';
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/mcp`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.transports.values()].map((t) => t.close()));
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    this.requests.push({ method: req.method ?? '', headers: req.headers });
+    try {
+      const sessionId = req.headers['mcp-session-id'];
+      let transport = typeof sessionId === 'string' ? this.transports.get(sessionId) : undefined;
+      if (!transport) {
+        if (sessionId) {
+          res.writeHead(404).end();
+          return;
+        }
+        const created = new StreamableHTTPServerTransport({
+          sessionIdGenerator: () => randomUUID(),
+          onsessioninitialized: (id) => void this.transports.set(id, created),
+        });
+        created.onclose = () => created.sessionId && this.transports.delete(created.sessionId);
+        await createFakeServer({ name: 'fake-http' }).connect(created);
+        transport = created;
+      }
+      await transport.handleRequest(req, res);
+    } catch (e) {
+      if (!res.headersSent) res.writeHead(500);
+      res.end(String(e));
+    }
+  }
+}
