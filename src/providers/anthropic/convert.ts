@@ -1,6 +1,7 @@
 import type { ContentBlockParam, MessageParam, TextBlockParam, Tool } from '@anthropic-ai/sdk/resources/messages';
-import type { Message } from '../../shared/transcript';
+import type { AssistantMessage, Message } from '../../shared/transcript';
 import type { ToolSpec } from '../provider';
+import type { AnthropicMessageData } from './streamParser';
 
 type Role = 'user' | 'assistant';
 interface Converted {
@@ -42,12 +43,8 @@ function convert(m: Message): Converted {
   switch (m.role) {
     case 'user':
       return { role: 'user', blocks: m.text.trim() ? [{ type: 'text', text: m.text }] : [] };
-    case 'assistant': {
-      // The API rejects empty or whitespace-only text blocks (a stopped or empty turn has no text).
-      const blocks: ContentBlockParam[] = m.text.trim() ? [{ type: 'text', text: m.text }] : [];
-      for (const c of m.toolCalls) blocks.push({ type: 'tool_use', id: c.id, name: c.name, input: parseInput(c.arguments) });
-      return { role: 'assistant', blocks };
-    }
+    case 'assistant':
+      return { role: 'assistant', blocks: assistantBlocks(m) };
     case 'tool':
       // Every result of the batch, in call order, in one user message; failures flagged so the model knows.
       return {
@@ -55,6 +52,25 @@ function convert(m: Message): Converted {
         blocks: m.results.map((r) => ({ type: 'tool_result', tool_use_id: r.callId, ...(r.content ? { content: r.content } : {}), ...(r.ok ? {} : { is_error: true }) })),
       };
   }
+}
+
+function assistantBlocks(m: AssistantMessage): ContentBlockParam[] {
+  const toolUse = (i: number): ContentBlockParam[] => {
+    const c = m.toolCalls[i];
+    return c ? [{ type: 'tool_use', id: c.id, name: c.name, input: parseInput(c.arguments) }] : [];
+  };
+  const streamed = (m.providerData as AnthropicMessageData | undefined)?.anthropicContent;
+  if (Array.isArray(streamed) && streamed.length) {
+    // Thinking blocks back unchanged, in their places; text and calls from the transcript.
+    return streamed.flatMap((e): ContentBlockParam[] => {
+      if (e.type === 'tool_use') return toolUse(e.call);
+      if (e.type === 'text') return e.text.trim() ? [{ type: 'text', text: e.text }] : [];
+      return [e];
+    });
+  }
+  // The API rejects empty or whitespace-only text blocks (a stopped or empty turn has no text).
+  const blocks: ContentBlockParam[] = m.text.trim() ? [{ type: 'text', text: m.text }] : [];
+  return [...blocks, ...m.toolCalls.flatMap((_, i) => toolUse(i))];
 }
 
 /** tool_use input must be an object; arguments the model garbled were answered with an error, so `{}` loses nothing. */

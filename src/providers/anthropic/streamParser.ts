@@ -10,6 +10,22 @@ interface OpenToolUse {
   startInput: unknown;
 }
 
+/**
+ * The assistant content in order, kept only when it holds thinking: thinking blocks must go back unchanged and in
+ * place (with their signatures) or the API rejects the next request. Text and tool_use are rebuilt from the
+ * transcript; a tool_use is a placeholder naming the call by position.
+ */
+export type AnthropicContentEntry =
+  | { type: 'text'; text: string }
+  | { type: 'thinking'; thinking: string; signature: string }
+  | { type: 'redacted_thinking'; data: string }
+  | { type: 'tool_use'; call: number };
+
+/** AssistantMessage.providerData written by this parser. */
+export interface AnthropicMessageData {
+  anthropicContent?: AnthropicContentEntry[];
+}
+
 interface UsageCounts {
   input: number;
   output: number;
@@ -24,6 +40,8 @@ interface UsageCounts {
  */
 export class AnthropicStreamParser {
   private readonly open = new Map<number, OpenToolUse>();
+  private readonly content = new Map<number, AnthropicContentEntry>();
+  private calls = 0;
   private readonly usage: UsageCounts = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
   private stopReason: StopReason | null = null;
   private stopped = false;
@@ -35,13 +53,23 @@ export class AnthropicStreamParser {
         return [];
       case 'content_block_start': {
         const block = event.content_block;
-        if (block.type === 'tool_use') this.open.set(event.index, { id: block.id, name: block.name, json: '', startInput: block.input });
+        if (block.type === 'tool_use') {
+          this.open.set(event.index, { id: block.id, name: block.name, json: '', startInput: block.input });
+          this.content.set(event.index, { type: 'tool_use', call: this.calls++ });
+        }
+        if (block.type === 'thinking') this.content.set(event.index, { type: 'thinking', thinking: block.thinking ?? '', signature: block.signature ?? '' });
+        if (block.type === 'redacted_thinking') this.content.set(event.index, { type: 'redacted_thinking', data: block.data });
+        if (block.type === 'text') this.content.set(event.index, { type: 'text', text: block.text ?? '' });
         // A text block may open with text already in it.
         if (block.type === 'text' && block.text) return [{ type: 'text-delta', text: block.text }];
         return [];
       }
       case 'content_block_delta': {
         const delta = event.delta;
+        const entry = this.content.get(event.index);
+        if (delta.type === 'thinking_delta' && entry?.type === 'thinking') entry.thinking += delta.thinking;
+        if (delta.type === 'signature_delta' && entry?.type === 'thinking') entry.signature += delta.signature;
+        if (delta.type === 'text_delta' && entry?.type === 'text') entry.text += delta.text;
         if (delta.type === 'text_delta' && delta.text) return [{ type: 'text-delta', text: delta.text }];
         if (delta.type === 'input_json_delta') {
           const call = this.open.get(event.index);
@@ -73,9 +101,12 @@ export class AnthropicStreamParser {
     const u = this.usage;
     // inputTokens counts the whole prompt, cached parts included, as OpenAI and Gemini report it.
     const usage: Usage = { inputTokens: u.input + u.cacheRead + u.cacheWrite, outputTokens: u.output, cacheReadTokens: u.cacheRead, cacheWriteTokens: u.cacheWrite };
+    const content = [...this.content.entries()].sort(([a], [b]) => a - b).map(([, entry]) => entry);
+    const thought = content.some((e) => e.type === 'thinking' || e.type === 'redacted_thinking');
+    const providerData: AnthropicMessageData | undefined = thought ? { anthropicContent: content } : undefined;
     return [
       { type: 'usage', usage },
-      { type: 'finish', reason: mapStopReason(this.stopReason) },
+      { type: 'finish', reason: mapStopReason(this.stopReason), ...(providerData ? { providerData: { ...providerData } } : {}) },
     ];
   }
 
