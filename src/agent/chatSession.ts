@@ -14,7 +14,8 @@ export interface ChatSessionOptions {
   conversation: Conversation;
   /** Builds one run's configuration (provider, settings, tools) around the session's file tracker and workspace. */
   configure(host: { files: FileTracker; workspace: Workspace }): Promise<AgentConfig>;
-  workspace: Workspace;
+  /** Resolved at each request: the folder may be opened (or changed) after the chat was. */
+  workspace(): Promise<Workspace>;
   tools: ToolRegistry;
   /** Persists the conversation; called at each turn start, after each batch and at the end of a run. */
   save(conversation: Conversation): Promise<void>;
@@ -40,6 +41,7 @@ export class ChatSession {
   /** What the agent has seen of each file, for the stale-read check; lives as long as the conversation. */
   private readonly files = new FileTracker();
   private abort: AbortController | undefined;
+  private current: Promise<unknown> = Promise.resolve();
   private turnEvents: UiAgentEvent[] = [];
   private turnBase = { messages: 0, batches: 0, usage: addUsage(undefined, undefined), costUsd: undefined as number | undefined };
 
@@ -54,14 +56,25 @@ export class ChatSession {
   }
 
   /** Runs one user request to its end (answer, stop, error or max turns). Rejects only when the run cannot start. */
-  async send(userText: string): Promise<RunOutcome> {
-    if (this.abort) throw new SessionBusyError();
+  send(userText: string): Promise<RunOutcome> {
+    if (this.abort) return Promise.reject(new SessionBusyError());
+    const run = this.run(userText);
+    this.current = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves once no request is running (and its last save is done). */
+  idle(): Promise<void> {
+    return this.current.then(() => undefined);
+  }
+
+  private async run(userText: string): Promise<RunOutcome> {
     const c = this.conversation;
     const abort = new AbortController();
     this.abort = abort;
     let started = false;
     try {
-      const workspace = new TrackingWorkspace(this.options.workspace, (path, before) => {
+      const workspace = new TrackingWorkspace(await this.options.workspace(), (path, before) => {
         this.changes.recordWrite(path, before);
         this.options.onFileChanged?.(path);
       });
@@ -84,6 +97,19 @@ export class ChatSession {
         await this.persist();
       }
     }
+  }
+
+  /**
+   * The text that retries the last request after a failure: the same words when the model never answered them (taken
+   * back out of the transcript, so they are not sent twice), otherwise a request to carry on from where it stopped.
+   */
+  retryText(): string | undefined {
+    const messages = this.conversation.messages;
+    const last = messages[messages.length - 1];
+    if (this.running || !last) return undefined;
+    if (last.role !== 'user') return 'Continue where you left off.';
+    messages.pop();
+    return last.text;
   }
 
   /** Stops the running request: tools are cancelled, the model request is aborted. */

@@ -51,6 +51,12 @@ export function actionsForError(kind: string | undefined): ErrorAction[] {
       return ['selectModel', 'showLog'];
     case 'bad_config':
       return ['openSettings'];
+    case 'restore_failed':
+      return ['showLog'];
+    case 'busy':
+    case 'no_workspace':
+    case 'not_found':
+      return [];
     default:
       return ['retry', 'showLog'];
   }

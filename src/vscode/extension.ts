@@ -1,1 +1,40 @@
-export function activate() {} export function deactivate() {}
+// Entry point. Activation only wires objects together: provider SDKs load on the first request (createProvider
+// imports them lazily), the workspace and ripgrep are looked up on first use. The time it takes is logged.
+import * as vscode from 'vscode';
+import { ConversationStore } from '../agent/conversationStore';
+import { redactingLogger } from '../host/logger';
+import { ApiKeys } from './apiKeys';
+import { ChatController } from './chatController';
+import { ChatViewProvider } from './chatViewProvider';
+import { registerCommands } from './commands';
+import { routeMessage } from './messageRouter';
+import { SettingsReader } from './settings';
+import { workspaceFsBlobs } from './storage';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('Fanout', { log: true });
+  const keys = new ApiKeys(context.secrets);
+  // Everything goes through the redactor: no key that Fanout knows of can reach the log, whoever formats it.
+  const logger = redactingLogger(log, () => keys.known());
+  const settings = new SettingsReader(logger);
+  // Per workspace (global storage only for a window without a folder); files, not workspaceState, because
+  // transcripts get large.
+  const storage = vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'conversations');
+  const store = new ConversationStore(workspaceFsBlobs(storage), logger);
+  const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, logger, (msg) => routeMessage(chat, view, msg));
+  const chat = new ChatController({ view, store, settings, keys, logger, state: context.workspaceState });
+  context.subscriptions.push(
+    log,
+    keys,
+    view,
+    chat,
+    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, view),
+    ...registerCommands({ chat, view, keys, settings, log }),
+  );
+  logger.info(`Fanout ${context.extension.packageJSON.version as string} activated in ${(performance.now() - started).toFixed(1)} ms (VS Code ${vscode.version}, ${context.extension.extensionKind === vscode.ExtensionKind.UI ? 'local' : 'workspace'} extension host)`);
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

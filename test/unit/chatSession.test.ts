@@ -38,7 +38,7 @@ describe('ChatSession (one conversation over the OpenAI wire, on a real folder)'
     const h = { events: [] as UiAgentEvent[], saves: [] as Conversation[], changed: [] as string[], server, dir: ws.dir } as Harness;
     h.session = new ChatSession({
       conversation: newConversation(),
-      workspace,
+      workspace: async () => workspace,
       tools,
       logger: silentLogger,
       emit: (e) => h.events.push(e),
@@ -151,6 +151,20 @@ describe('ChatSession (one conversation over the OpenAI wire, on a real folder)'
       ],
     );
     assert.ok(toolMessages(h.server.chatRequests.at(-1)!).length >= 1);
+  });
+
+  it('retries a failed request with the same words, without sending them twice', async () => {
+    const h = await harness((_req, i) => (i === 0 ? { kind: 'status', status: 400, body: { error: { message: 'model not found' } } } : { text: 'fine now' }));
+    const failed = await h.session.send('explain x');
+    assert.equal(failed.status, 'error');
+    assert.equal(failed.error?.kind, 'bad_request');
+    const text = h.session.retryText();
+    assert.equal(text, 'explain x');
+    assert.deepEqual(h.session.conversation.messages, []);
+    assert.equal((await h.session.send(text!)).status, 'final');
+    const users = h.server.chatRequests[1]!.body.messages.filter((m: { role: string }) => m.role === 'user');
+    assert.equal(users.length, 1);
+    assert.equal(h.session.retryText(), 'Continue where you left off.', 'after an answer, a retry continues instead');
   });
 
   it('does not start (nor save an empty chat) when the run cannot be configured', async () => {

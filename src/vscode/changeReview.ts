@@ -1,0 +1,124 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Restore } from '../agent/changeTracker';
+import type { ChatSession } from '../agent/chatSession';
+import type { FileLocks } from '../agent/fileLocks';
+import type { Logger } from '../host/logger';
+import type { ChangedFile } from '../shared/protocol';
+import type { VscodeWorkspace } from './vscodeWorkspace';
+
+export const ORIGINAL_SCHEME = 'fanout-original';
+
+/**
+ * Review of the agent's changes: a diff against the text before the agent touched the file (served as a virtual
+ * `fanout-original:` document), Keep / Undo per file or for all, and restoring a whole request's checkpoint.
+ * Undo and restore are WorkspaceEdits, so they are themselves undoable, and they take the file's write lock so
+ * they never interleave with an agent edit in flight.
+ */
+export class ChangeReview implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly registration: vscode.Disposable;
+
+  constructor(
+    private readonly deps: {
+      session(conversationId: string): ChatSession | undefined;
+      workspace(): Promise<VscodeWorkspace>;
+      locks: FileLocks;
+      logger: Logger;
+    },
+  ) {
+    this.registration = vscode.workspace.registerTextDocumentContentProvider(ORIGINAL_SCHEME, this);
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    const params = new URLSearchParams(uri.query);
+    const session = this.deps.session(params.get('conversation') ?? '');
+    const rel = uri.path.replace(/^\//, '');
+    return params.has('empty') ? '' : (session?.changes.original(rel) ?? '');
+  }
+
+  async changedFiles(session: ChatSession): Promise<ChangedFile[]> {
+    const ws = await this.deps.workspace();
+    const now = new Map<string, string | undefined>();
+    for (const p of session.changes.pendingPaths()) now.set(p, await ws.snapshot(p).catch(() => undefined));
+    return session.changes.changedFiles((p) => now.get(p));
+  }
+
+  async openDiff(session: ChatSession, rel: string): Promise<void> {
+    const ws = await this.deps.workspace();
+    const current = ws.uriOf(rel);
+    if (!session.changes.isPending(rel)) {
+      await vscode.window.showTextDocument(current);
+      return;
+    }
+    const original = this.originalUri(session, rel);
+    this.changed.fire(original);
+    const exists = (await ws.stat(rel)) !== undefined;
+    const right = exists ? current : this.originalUri(session, rel, true);
+    const name = path.posix.basename(rel);
+    const what = session.changes.original(rel) === undefined ? 'created by Fanout' : exists ? 'original ↔ Fanout' : 'deleted';
+    await vscode.commands.executeCommand('vscode.diff', original, right, `${name} (${what})`, { preview: true });
+  }
+
+  async keep(session: ChatSession, rel: string | undefined): Promise<void> {
+    const ws = await this.deps.workspace();
+    const paths = rel === undefined ? session.changes.pendingPaths() : [rel];
+    const now = new Map<string, string | undefined>();
+    for (const p of paths) now.set(p, await ws.snapshot(p).catch(() => undefined));
+    session.changes.keep(rel, (p) => now.get(p));
+  }
+
+  /** Undoes one file or every pending file; returns the files that could not be restored, with why. */
+  async undo(session: ChatSession, rel: string | undefined): Promise<string[]> {
+    const plan = session.changes.undoPlan(rel);
+    const { done, failed } = await this.apply(plan);
+    for (const r of done) session.changes.markUndone(r.path);
+    this.refresh(session, done);
+    return failed;
+  }
+
+  /** Puts back every file changed since the user message at `messageIndex`; created files are deleted. */
+  async restoreCheckpoint(session: ChatSession, messageIndex: number): Promise<{ restored: number; failed: string[] }> {
+    const plan = session.changes.restorePlan(messageIndex);
+    const { done, failed } = await this.apply(plan);
+    session.changes.checkpointRestored(messageIndex, done);
+    this.refresh(session, done);
+    return { restored: done.length, failed };
+  }
+
+  private async apply(plan: Restore[]): Promise<{ done: Restore[]; failed: string[] }> {
+    const ws = await this.deps.workspace();
+    const done: Restore[] = [];
+    const failed: string[] = [];
+    for (const r of plan) {
+      const lock = this.deps.locks.acquire([{ path: r.path, write: true }]);
+      try {
+        await lock.ready;
+        await ws.restore(r.path, r.content);
+        done.push(r);
+      } catch (e) {
+        const why = `${r.path}: ${(e as Error).message}`;
+        this.deps.logger.warn(`restore failed: ${why}`);
+        failed.push(why);
+      } finally {
+        lock.release();
+      }
+    }
+    return { done, failed };
+  }
+
+  private refresh(session: ChatSession, restored: Restore[]): void {
+    for (const r of restored) this.changed.fire(this.originalUri(session, r.path));
+  }
+
+  private originalUri(session: ChatSession, rel: string, empty = false): vscode.Uri {
+    const query = new URLSearchParams({ conversation: session.conversation.id, ...(empty ? { empty: '1' } : {}) }).toString();
+    return vscode.Uri.from({ scheme: ORIGINAL_SCHEME, path: `/${rel}`, query });
+  }
+
+  dispose(): void {
+    this.registration.dispose();
+    this.changed.dispose();
+  }
+}

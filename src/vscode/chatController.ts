@@ -1,0 +1,273 @@
+import * as vscode from 'vscode';
+import { ApprovalBroker } from '../agent/approvalBroker';
+import { ChatSession, SessionBusyError } from '../agent/chatSession';
+import { newConversation, summaryOf, type Conversation } from '../agent/conversation';
+import type { ConversationStore } from '../agent/conversationStore';
+import { FileLocks } from '../agent/fileLocks';
+import type { RunOutcome } from '../agent/loop';
+import { actionsForError } from '../agent/uiEvents';
+import type { Logger } from '../host/logger';
+import { NodeProcessRunner } from '../node/nodeProcessRunner';
+import { formatUserText } from '../shared/attachments';
+import type { Attachment, ConversationSummary, ErrorAction, HostMessage } from '../shared/protocol';
+import { builtinRegistry } from '../tools';
+import type { ApiKeys } from './apiKeys';
+import { ChangeReview } from './changeReview';
+import type { ChatViewProvider } from './chatViewProvider';
+import { vscodeRipgrep } from './ripgrepPath';
+import { configureRun, RunSetupError } from './runSetup';
+import type { SettingsReader } from './settings';
+import { VscodeWorkspace } from './vscodeWorkspace';
+
+const ACTIVE_KEY = 'fanout.activeConversation';
+const MAX_HISTORY = 50;
+
+export interface ChatControllerDeps {
+  view: ChatViewProvider;
+  store: ConversationStore;
+  settings: SettingsReader;
+  keys: ApiKeys;
+  logger: Logger;
+  /** Remembers which chat was open, to reopen it after a window reload. */
+  state: vscode.Memento;
+}
+
+/**
+ * Owns the chats of this window: one ChatSession per open conversation (each runs at most one request; several
+ * conversations may run at once, sharing the file locks), the one shown in the chat view, and the view's messages.
+ */
+export class ChatController implements vscode.Disposable {
+  readonly approvals: ApprovalBroker;
+  readonly review: ChangeReview;
+  private readonly sessions = new Map<string, ChatSession>();
+  private active: ChatSession;
+  private readonly locks = new FileLocks();
+  private readonly tools = builtinRegistry();
+  private readonly runner = new NodeProcessRunner();
+  private workspacePromise: Promise<VscodeWorkspace> | undefined;
+  private readonly restoring: Promise<void>;
+  private changedFilesTimer: NodeJS.Timeout | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly deps: ChatControllerDeps) {
+    this.approvals = new ApprovalBroker({
+      policy: () => deps.settings.read().approval,
+      show: (prompt) => {
+        deps.view.post({ type: 'approval-request', ...prompt });
+        void deps.view.reveal(true);
+      },
+      close: (requestId) => deps.view.post({ type: 'approval-closed', requestId }),
+    });
+    this.review = new ChangeReview({ session: (id) => this.sessions.get(id), workspace: () => this.workspace(), locks: this.locks, logger: deps.logger });
+    this.active = this.createSession(newConversation());
+    this.restoring = this.restoreActive();
+    this.disposables.push(
+      this.review,
+      vscode.workspace.onDidChangeWorkspaceFolders(() => (this.workspacePromise = undefined)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('fanout')) return;
+        const s = deps.settings.read();
+        deps.view.post({ type: 'model', provider: s.provider, model: s.model });
+      }),
+    );
+  }
+
+  get activeSession(): ChatSession {
+    return this.active;
+  }
+
+  /** The first workspace folder, opened on first use (and again after the folders change). */
+  workspace(): Promise<VscodeWorkspace> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) return Promise.reject(new RunSetupError('no_workspace', 'Open a folder first: Fanout works in the first folder of the workspace.'));
+    this.workspacePromise ??= VscodeWorkspace.open(folder, vscodeRipgrep(vscode.env.appRoot), this.deps.logger).catch((e: unknown) => {
+      this.workspacePromise = undefined;
+      throw e;
+    });
+    return this.workspacePromise;
+  }
+
+  /** Sends a request in the shown chat. Failures are shown in the chat; the promise still rejects for callers. */
+  async send(text: string, attachments: readonly Attachment[] = []): Promise<RunOutcome> {
+    await this.restoring;
+    const session = this.active;
+    try {
+      const outcome = await session.send(formatUserText(text, attachments));
+      if (outcome.status === 'error') this.showError(outcome.text, outcome.error?.kind);
+      return outcome;
+    } catch (e) {
+      const kind = e instanceof RunSetupError ? e.kind : e instanceof SessionBusyError ? 'busy' : undefined;
+      if (!kind) this.deps.logger.error(`request failed to start: ${(e as Error).stack ?? String(e)}`);
+      this.showError((e as Error).message, kind);
+      throw e;
+    } finally {
+      void this.postHistory();
+    }
+  }
+
+  stop(): boolean {
+    return this.active.stop();
+  }
+
+  async newChat(): Promise<void> {
+    await this.restoring;
+    if (this.active.conversation.messages.length > 0) this.activate(this.createSession(newConversation()));
+    await this.showActive();
+  }
+
+  async runAction(action: ErrorAction): Promise<void> {
+    switch (action) {
+      case 'retry': {
+        const text = this.active.retryText();
+        if (text === undefined) return;
+        await this.showActive();
+        this.send(text).catch(() => undefined);
+        return;
+      }
+      case 'setApiKey':
+        return void (await vscode.commands.executeCommand('fanout.setApiKey'));
+      case 'selectModel':
+        return void (await vscode.commands.executeCommand('fanout.selectModel'));
+      case 'openSettings':
+        return void (await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:fanout-dev.fanout'));
+      case 'showLog':
+        return void (await vscode.commands.executeCommand('fanout.showLog'));
+    }
+  }
+
+  private createSession(conversation: Conversation): ChatSession {
+    const { deps } = this;
+    const session: ChatSession = new ChatSession({
+      conversation,
+      workspace: () => this.workspace(),
+      tools: this.tools,
+      logger: deps.logger,
+      configure: (host) =>
+        configureRun({ settings: () => deps.settings.read(), keys: deps.keys, approvals: this.approvals, locks: this.locks, runner: this.runner, tools: this.tools, logger: deps.logger }, host),
+      save: (c) => deps.store.save(c),
+      emit: (event) => {
+        deps.view.post({ type: 'event', conversationId: conversation.id, event });
+        if (event.type === 'run-start' && event.messageIndex === 0) void this.postHistory();
+      },
+      onFileChanged: () => {
+        if (session === this.active) this.scheduleChangedFiles();
+      },
+    });
+    this.sessions.set(conversation.id, session);
+    return session;
+  }
+
+  private activate(session: ChatSession): void {
+    this.active = session;
+    void this.deps.state.update(ACTIVE_KEY, session.conversation.id);
+  }
+
+  /** After a window reload: reopen the chat that was shown (cut back to its last completed turn by the store). */
+  private async restoreActive(): Promise<void> {
+    const id = this.deps.state.get<string>(ACTIVE_KEY);
+    const c = id ? await this.deps.store.load(id).catch(() => undefined) : undefined;
+    if (c && this.active.conversation.messages.length === 0 && !this.active.running) this.active = this.sessions.get(c.id) ?? this.createSession(c);
+  }
+
+  async openConversation(id: string): Promise<void> {
+    const known = this.sessions.get(id);
+    const c = known ? undefined : await this.deps.store.load(id);
+    if (!known && !c) {
+      this.showError('That conversation could not be opened (it was deleted or its file is damaged; see the log).', 'not_found');
+      return this.postHistory();
+    }
+    this.activate(known ?? this.createSession(c!));
+    await this.showActive();
+  }
+
+  async deleteConversation(id: string): Promise<void> {
+    const session = this.sessions.get(id);
+    if (session) {
+      session.stop();
+      // Its last save must land before the file is deleted, or the chat would come back.
+      await session.idle();
+      this.sessions.delete(id);
+    }
+    await this.deps.store.delete(id);
+    if (this.active.conversation.id === id) {
+      this.activate(this.createSession(newConversation()));
+      await this.showActive();
+    }
+    await this.postHistory();
+  }
+
+  async restoreCheckpoint(messageIndex: number): Promise<void> {
+    if (this.active.running) return this.showError('Stop the running request before restoring a checkpoint.', 'busy');
+    const { failed } = await this.review.restoreCheckpoint(this.active, messageIndex);
+    if (failed.length) this.showError(`Some files could not be restored: ${failed.join('; ')}`, 'restore_failed');
+    await this.postChangedFiles();
+  }
+
+  /** Everything a freshly loaded chat view needs, sent in one go (see ChatViewProvider.open). */
+  async redraw(): Promise<void> {
+    await this.restoring;
+    const session = this.active;
+    const [history, files] = await Promise.all([this.history(), this.changedFiles()]);
+    const s = this.deps.settings.read();
+    this.deps.view.open([
+      { type: 'init', provider: s.provider, model: s.model, conversation: session.view(), history },
+      ...this.replayOf(session),
+      ...this.approvals.openPrompts().map((p): HostMessage => ({ type: 'approval-request', ...p })),
+      { type: 'changed-files', files },
+    ]);
+  }
+
+  private async showActive(): Promise<void> {
+    const session = this.active;
+    const files = await this.changedFiles();
+    this.deps.view.post({ type: 'conversation', conversation: session.view() });
+    for (const m of this.replayOf(session)) this.deps.view.post(m);
+    this.deps.view.post({ type: 'changed-files', files });
+  }
+
+  private replayOf(session: ChatSession): HostMessage[] {
+    return session.replay().map((event) => ({ type: 'event', conversationId: session.conversation.id, event }));
+  }
+
+  /** Stored chats plus the ones in memory (a chat's first save may still be on its way). */
+  private async history(): Promise<ConversationSummary[]> {
+    const byId = new Map((await this.deps.store.list()).map((s) => [s.id, s]));
+    for (const s of this.sessions.values()) if (s.conversation.messages.length) byId.set(s.conversation.id, summaryOf(s.conversation));
+    return [...byId.values()].sort((a, b) => b.updatedAt - a.updatedAt).slice(0, MAX_HISTORY);
+  }
+
+  private async postHistory(): Promise<void> {
+    this.deps.view.post({ type: 'history', history: await this.history() });
+  }
+
+  private async changedFiles() {
+    return this.review.changedFiles(this.active).catch((e: unknown) => {
+      this.deps.logger.debug(`changed files unavailable: ${(e as Error).message}`);
+      return [];
+    });
+  }
+
+  async postChangedFiles(): Promise<void> {
+    this.deps.view.post({ type: 'changed-files', files: await this.changedFiles() });
+  }
+
+  /** Agent writes come in bursts (a batch of edits): one update for the burst. */
+  private scheduleChangedFiles(): void {
+    if (this.changedFilesTimer) return;
+    this.changedFilesTimer = setTimeout(() => {
+      this.changedFilesTimer = undefined;
+      void this.postChangedFiles();
+    }, 50);
+  }
+
+  showError(message: string, kind: string | undefined): void {
+    this.deps.view.post({ type: 'error', message, actions: actionsForError(kind) });
+    if (!this.deps.view.visible) void vscode.window.showWarningMessage(`Fanout: ${message}`);
+  }
+
+  dispose(): void {
+    for (const s of this.sessions.values()) s.stop();
+    clearTimeout(this.changedFilesTimer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

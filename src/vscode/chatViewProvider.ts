@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { Logger } from '../host/logger';
+import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../shared/protocol';
+
+const MAX_QUEUED = 50;
+
+/**
+ * The sidebar chat. Its state lives in the extension, not the webview: whenever the webview (re)loads (first show,
+ * shown again after being hidden, window reload) it says `ready` and gets everything it needs to redraw, so
+ * retainContextWhenHidden is not needed. Messages to a webview that is not ready are dropped, except the few
+ * one-off requests (`postWhenReady`: attachments, focus) that no redraw would bring back.
+ */
+export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  static readonly viewType = 'fanout.chat';
+  private view: vscode.WebviewView | undefined;
+  private ready = false;
+  private queued: HostMessage[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly logger: Logger,
+    /** Handles every valid message; for `ready` it must end by calling `open` with the redraw messages. */
+    private readonly onMessage: (message: WebviewMessage) => Promise<void>,
+  ) {}
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    view.webview.options = { enableScripts: true, localResourceRoots: [dist, vscode.Uri.joinPath(this.extensionUri, 'media')] };
+    view.webview.html = chatHtml(view.webview, dist);
+    this.disposables.push(
+      view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
+      // A hidden webview is torn down; it says `ready` again when shown.
+      view.onDidChangeVisibility(() => {
+        if (!view.visible) this.ready = false;
+      }),
+      view.onDidDispose(() => {
+        if (this.view === view) this.view = undefined;
+        this.ready = false;
+      }),
+    );
+  }
+
+  get visible(): boolean {
+    return !!this.view?.visible;
+  }
+
+  post(message: HostMessage): void {
+    if (this.view && this.ready) void this.view.webview.postMessage(message);
+  }
+
+  /** For one-off requests: delivered now, or right after the webview next becomes ready. */
+  postWhenReady(message: HostMessage): void {
+    if (this.view && this.ready) return this.post(message);
+    this.queued.push(message);
+    if (this.queued.length > MAX_QUEUED) this.queued.shift();
+  }
+
+  /** Sends the redraw messages in order, then whatever was queued, and from then on live messages. */
+  open(messages: HostMessage[]): void {
+    if (!this.view) return;
+    this.ready = true;
+    for (const m of [...messages, ...this.queued.splice(0)]) void this.view.webview.postMessage(m);
+  }
+
+  /** Shows the chat (creating the view if it was never opened). */
+  async reveal(preserveFocus = false): Promise<void> {
+    if (this.view) this.view.show(preserveFocus);
+    else await vscode.commands.executeCommand(`${ChatViewProvider.viewType}.focus`);
+  }
+
+  private receive(raw: unknown): void {
+    const message = parseWebviewMessage(raw);
+    if (!message) {
+      // Only the type: a malformed message may carry user text, which does not belong in the log.
+      const type = (raw as { type?: unknown } | null)?.type;
+      this.logger.warn(`ignored an invalid message from the chat view (type ${JSON.stringify(typeof type === 'string' ? type.slice(0, 40) : typeof raw)})`);
+      return;
+    }
+    if (message.type === 'ready') this.ready = false;
+    this.onMessage(message).catch((e: unknown) => {
+      this.logger.error(`handling ${message.type} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      this.post({ type: 'error', message: `Fanout could not handle that (${e instanceof Error ? e.message : String(e)}).`, actions: ['showLog'] });
+    });
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+/** A strict CSP: only our own nonce'd script, styles and fonts from dist/, no inline code, no network. */
+function chatHtml(webview: vscode.Webview, dist: vscode.Uri): string {
+  const nonce = randomBytes(16).toString('base64');
+  const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(dist, ...p)).toString();
+  const csp = [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+    `font-src ${webview.cspSource}`,
+    `img-src ${webview.cspSource} data:`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" nonce="${nonce}" href="${asset('codicons', 'codicon.css')}">
+<link rel="stylesheet" nonce="${nonce}" href="${asset('webview.css')}">
+<title>Fanout</title>
+</head>
+<body>
+<script nonce="${nonce}" src="${asset('webview.js')}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,65 @@
+import * as vscode from 'vscode';
+import type { ApiKeys } from './apiKeys';
+import type { ChatController } from './chatController';
+import type { ChatViewProvider } from './chatViewProvider';
+import { attachmentFromEditor } from './editorContext';
+import { pickModel } from './modelPicker';
+import { providerFor } from './runSetup';
+import type { SettingsReader } from './settings';
+
+export interface CommandDeps {
+  chat: ChatController;
+  view: ChatViewProvider;
+  keys: ApiKeys;
+  settings: SettingsReader;
+  log: vscode.LogOutputChannel;
+}
+
+/** Every `fanout.*` command (ids and titles are declared in package.json). */
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const { chat, view, keys, settings } = deps;
+  const register = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, run);
+  return [
+    register('fanout.newChat', async () => {
+      await view.reveal();
+      await chat.newChat();
+      view.postWhenReady({ type: 'focus-input' });
+    }),
+    register('fanout.setApiKey', () => keys.promptAndStore(settings.read().provider)),
+    register('fanout.selectModel', () =>
+      pickModel({
+        settings: () => settings.read(),
+        provider: (id) => providerFor({ keys }, { provider: id, baseUrl: settings.read().baseUrl }),
+        write: (key, value) => settings.write(key, value),
+      }),
+    ),
+    register('fanout.stop', () => chat.stop()),
+    register('fanout.addSelectionToChat', async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor) return void vscode.window.showInformationMessage('Fanout: open a file (and select some code) to add it to the chat.');
+      view.postWhenReady({ type: 'attach', attachments: [attachmentFromEditor(editor)] });
+      view.postWhenReady({ type: 'focus-input' });
+      await view.reveal();
+    }),
+    register('fanout.ask', (prompt?: unknown) => ask(chat, view, prompt)),
+    register('fanout.showLog', () => deps.log.show(true)),
+  ];
+}
+
+/**
+ * `fanout.ask`: with a prompt (`executeCommand('fanout.ask', 'text')`, for automation and tests) runs it in the
+ * shown chat and resolves to the final answer; from the palette it asks for the prompt first. A run that ends in
+ * an error rejects with the error's text; a stopped run or one that hit maxTurns resolves to its one-line reason.
+ */
+async function ask(chat: ChatController, view: ChatViewProvider, prompt: unknown): Promise<string | undefined> {
+  let text = typeof prompt === 'string' ? prompt.trim() : undefined;
+  if (text === undefined) {
+    text = (await vscode.window.showInputBox({ title: 'Fanout: Ask', prompt: 'What should the agent do?', ignoreFocusOut: true }))?.trim();
+    if (!text) return undefined;
+    await view.reveal(true);
+  }
+  if (!text) throw new Error('fanout.ask needs a non-empty prompt.');
+  const outcome = await chat.send(text);
+  if (outcome.status === 'error') throw new Error(outcome.text);
+  return outcome.text;
+}

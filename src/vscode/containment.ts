@@ -1,0 +1,40 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { isInside } from '../tools/paths';
+import { ToolError } from '../tools/toolError';
+
+/**
+ * Symlink-aware containment for files on a local disk: a workspace-relative path may still lead outside through a
+ * link. `realRoot` must already be resolved. Returns whether the entry exists; throws when it escapes.
+ */
+export async function checkContained(realRoot: string, rootPath: string, rel: string): Promise<boolean> {
+  const abs = path.join(rootPath, rel);
+  let real: string;
+  try {
+    real = await fs.realpath(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw new ToolError('invalid_path', `${rel} is a symlink loop.`);
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw e;
+    await checkParents(realRoot, abs, rel);
+    return false;
+  }
+  if (!isInside(realRoot, real)) throw new ToolError('path_outside_workspace', `${rel} resolves outside the workspace (through a symlink).`);
+  return true;
+}
+
+/** For a path that does not exist yet, its deepest existing ancestor must really be inside the workspace. */
+async function checkParents(realRoot: string, abs: string, rel: string): Promise<void> {
+  for (let dir = path.dirname(abs); ; ) {
+    try {
+      if (!isInside(realRoot, await fs.realpath(dir))) throw new ToolError('path_outside_workspace', `${rel} resolves outside the workspace (through a symlink).`);
+      return;
+    } catch (e) {
+      if (e instanceof ToolError) throw e;
+      if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw new ToolError('invalid_path', `${rel} passes through a symlink loop.`);
+      const parent = path.dirname(dir);
+      if (parent === dir) return;
+      dir = parent;
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import * as vscode from 'vscode';
+import type { WebviewMessage } from '../shared/protocol';
+import { normalizeWorkspacePath } from '../tools/paths';
+import type { ChatController } from './chatController';
+import type { ChatViewProvider } from './chatViewProvider';
+import { mentionResults } from './editorContext';
+
+/** Acts on one validated message from the chat view. Paths from the view are normalised like the model's. */
+export async function routeMessage(chat: ChatController, view: ChatViewProvider, msg: WebviewMessage): Promise<void> {
+  const optionalPath = (p: string | undefined) => (p === undefined ? undefined : normalizeWorkspacePath(p));
+  switch (msg.type) {
+    case 'ready':
+      return chat.redraw();
+    case 'send':
+      // Shown in the chat as it runs; a request that cannot start was reported there too.
+      chat.send(msg.text, msg.attachments).catch(() => undefined);
+      return;
+    case 'stop':
+      chat.stop();
+      return;
+    case 'new-chat':
+      return chat.newChat();
+    case 'open-conversation':
+      return chat.openConversation(msg.id);
+    case 'delete-conversation':
+      return chat.deleteConversation(msg.id);
+    case 'approval-response':
+      chat.approvals.respond(msg.requestId, msg.decisions);
+      return;
+    case 'action':
+      return chat.runAction(msg.action);
+    case 'open-diff':
+      return chat.review.openDiff(chat.activeSession, normalizeWorkspacePath(msg.path));
+    case 'keep':
+      await chat.review.keep(chat.activeSession, optionalPath(msg.path));
+      return chat.postChangedFiles();
+    case 'undo': {
+      const failed = await chat.review.undo(chat.activeSession, optionalPath(msg.path));
+      if (failed.length) chat.showError(`Could not undo: ${failed.join('; ')}`, 'restore_failed');
+      return chat.postChangedFiles();
+    }
+    case 'restore-checkpoint':
+      return chat.restoreCheckpoint(msg.messageIndex);
+    case 'mention-query':
+      view.post({ type: 'mention-results', query: msg.query, paths: await mentionResults(msg.query) });
+      return;
+    case 'open-file': {
+      const ws = await chat.workspace();
+      await vscode.window.showTextDocument(ws.uriOf(normalizeWorkspacePath(msg.path)), { preview: true });
+      return;
+    }
+  }
+}

@@ -1,0 +1,199 @@
+import { promises as fs } from 'node:fs';
+import * as vscode from 'vscode';
+import type { Logger } from '../host/logger';
+import type { FileText, Listing, SearchMatch, SearchOptions, TextEdit, Workspace } from '../host/workspace';
+import { ToolError } from '../tools/toolError';
+import { checkContained } from './containment';
+import { isNotFound } from './storage';
+import { WorkspaceSearch } from './workspaceSearch';
+
+/**
+ * The agent's view of the first workspace folder, through VS Code rather than the disk:
+ * - reads come from the open editor when the file is open, so the agent sees unsaved text, as the user does;
+ * - edits are WorkspaceEdits on the document (undoable with Ctrl+Z, and they never clobber unsaved text). A file that
+ *   was clean is saved after the edit so disk and buffer agree (tests, git and other tools read the disk). A file
+ *   that was dirty stays unsaved: saving would also write the user's own unfinished changes, which is theirs to do.
+ *   Run_tests therefore sees the agent's edits to a dirty file only once the user saves it.
+ */
+export class VscodeWorkspace implements Workspace {
+  private constructor(
+    private readonly rootUri: vscode.Uri,
+    /** Resolved through symlinks, for containment checks; undefined when the folder is not on a local disk. */
+    private readonly realRoot: string | undefined,
+    private readonly searcher: WorkspaceSearch,
+    private readonly logger: Logger,
+  ) {}
+
+  static async open(folder: vscode.WorkspaceFolder, ripgrep: string | undefined, logger: Logger): Promise<VscodeWorkspace> {
+    const local = folder.uri.scheme === 'file';
+    const realRoot = local ? await fs.realpath(folder.uri.fsPath) : undefined;
+    return new VscodeWorkspace(folder.uri, realRoot, new WorkspaceSearch(folder.uri, local ? ripgrep : undefined), logger);
+  }
+
+  get root(): string {
+    return this.rootUri.fsPath;
+  }
+
+  uriOf(rel: string): vscode.Uri {
+    return rel === '.' ? this.rootUri : vscode.Uri.joinPath(this.rootUri, ...rel.split('/'));
+  }
+
+  /** The workspace-relative POSIX path of a URI inside the folder, or undefined. */
+  relativePath(uri: vscode.Uri): string | undefined {
+    const root = this.rootUri.path.replace(/\/$/, '');
+    if (uri.scheme !== this.rootUri.scheme || uri.authority !== this.rootUri.authority) return undefined;
+    if (uri.path === root) return '.';
+    return uri.path.startsWith(`${root}/`) ? uri.path.slice(root.length + 1) : undefined;
+  }
+
+  async stat(rel: string): Promise<{ type: 'file' | 'directory'; size: number } | undefined> {
+    if (!(await this.contained(rel))) return undefined;
+    try {
+      const st = await vscode.workspace.fs.stat(this.uriOf(rel));
+      return { type: st.type & vscode.FileType.Directory ? 'directory' : 'file', size: st.size };
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  async readFile(rel: string): Promise<FileText> {
+    await this.contained(rel);
+    const uri = this.uriOf(rel);
+    const doc = this.openDocument(uri);
+    if (doc) return { text: doc.getText(), fromDirtyBuffer: doc.isDirty };
+    return { text: await this.readDisk(uri, rel) };
+  }
+
+  async createFile(rel: string, text: string, signal?: AbortSignal): Promise<void> {
+    if (await this.contained(rel)) throw new ToolError('already_exists', `${rel} already exists.`);
+    signal?.throwIfAborted();
+    const uri = this.uriOf(rel);
+    const edit = new vscode.WorkspaceEdit();
+    edit.createFile(uri, { overwrite: false, ignoreIfExists: false });
+    edit.insert(uri, new vscode.Position(0, 0), text);
+    if (!(await vscode.workspace.applyEdit(edit))) throw new ToolError('failed', `VS Code could not create ${rel}.`);
+    // A new file has no unsaved user text to protect: save it, so that it exists on disk as the agent wrote it.
+    await this.saveQuietly(await vscode.workspace.openTextDocument(uri), rel);
+  }
+
+  async editFile(rel: string, edit: TextEdit, signal?: AbortSignal): Promise<void> {
+    if (!(await this.contained(rel))) throw new ToolError('not_found', `${rel} does not exist.`);
+    const uri = this.uriOf(rel);
+    const wasOpen = this.openDocument(uri);
+    if (!wasOpen && (await this.readDisk(uri, rel)) !== edit.expected) throw stale(rel);
+    const doc = wasOpen ?? (await vscode.workspace.openTextDocument(uri));
+    const next = edit.expected.slice(0, edit.offset) + edit.insert + edit.expected.slice(edit.offset + edit.deleteCount);
+    signal?.throwIfAborted();
+    if (doc.getText() !== edit.expected) {
+      // Loading normalised the file (mixed line endings): offsets into the disk text do not fit the document, so
+      // the file is written whole instead; the clean document reloads from disk.
+      if (!wasOpen && !doc.isDirty) return this.writeDisk(uri, next);
+      throw stale(rel);
+    }
+    const wasDirty = doc.isDirty;
+    const change = new vscode.WorkspaceEdit();
+    change.replace(uri, new vscode.Range(doc.positionAt(edit.offset), doc.positionAt(edit.offset + edit.deleteCount)), edit.insert);
+    // Checked again right before applying: the user may have typed while this call waited for its lock.
+    if (doc.getText() !== edit.expected) throw stale(rel);
+    if (!(await vscode.workspace.applyEdit(change))) throw new ToolError('failed', `VS Code refused the edit to ${rel}.`);
+    if (!wasDirty) await this.saveQuietly(doc, rel);
+  }
+
+  listFiles(rel: string, glob: string | undefined, limit: number, signal?: AbortSignal): Promise<Listing<string>> {
+    return this.searcher.listFiles(rel, glob, limit, signal);
+  }
+
+  search(options: SearchOptions, signal?: AbortSignal): Promise<Listing<SearchMatch>> {
+    return this.searcher.search(options, this.dirtyDocuments(), signal);
+  }
+
+  /** The current text (editor buffer first), or undefined when the file does not exist. For review and undo. */
+  async snapshot(rel: string): Promise<string | undefined> {
+    if (!(await this.stat(rel))) return undefined;
+    return (await this.readFile(rel)).text;
+  }
+
+  /**
+   * Puts a file back to `text` (or deletes it when undefined) with one undoable WorkspaceEdit. Same save rule as
+   * the agent's edits: saved unless the user had unsaved changes in it.
+   */
+  async restore(rel: string, text: string | undefined): Promise<void> {
+    const uri = this.uriOf(rel);
+    const exists = await this.contained(rel);
+    const edit = new vscode.WorkspaceEdit();
+    if (text === undefined) {
+      if (!exists) return;
+      edit.deleteFile(uri, { ignoreIfNotExists: true });
+      if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code could not delete ${rel}.`);
+      return;
+    }
+    if (!exists) {
+      edit.createFile(uri, { ignoreIfExists: true });
+      edit.insert(uri, new vscode.Position(0, 0), text);
+      if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code could not recreate ${rel}.`);
+      return this.saveQuietly(await vscode.workspace.openTextDocument(uri), rel);
+    }
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const wasDirty = doc.isDirty;
+    edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+    if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code could not restore ${rel}.`);
+    if (!wasDirty) await this.saveQuietly(doc, rel);
+  }
+
+  /** Open documents of this folder with unsaved changes, by relative path: search looks at these, not the disk. */
+  private dirtyDocuments(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const doc of vscode.workspace.textDocuments) {
+      const rel = doc.isDirty ? this.relativePath(doc.uri) : undefined;
+      if (rel) out.set(rel, doc.getText());
+    }
+    return out;
+  }
+
+  private openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
+    const key = uri.toString();
+    return vscode.workspace.textDocuments.find((d) => d.uri.toString() === key && !d.isClosed);
+  }
+
+  private async contained(rel: string): Promise<boolean> {
+    if (this.realRoot !== undefined) return checkContained(this.realRoot, this.rootUri.fsPath, rel);
+    // Not a local disk (remote FS provider): no symlinks to follow; paths are already normalised.
+    try {
+      await vscode.workspace.fs.stat(this.uriOf(rel));
+      return true;
+    } catch (e) {
+      if (isNotFound(e)) return false;
+      throw e;
+    }
+  }
+
+  private async readDisk(uri: vscode.Uri, rel: string): Promise<string> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await vscode.workspace.fs.readFile(uri);
+    } catch (e) {
+      if (isNotFound(e)) throw new ToolError('not_found', `${rel} does not exist.`);
+      throw e;
+    }
+    try {
+      // Decoded as the editor would (files.encoding, BOM), so disk text and document text compare equal.
+      return await vscode.workspace.decode(bytes, { uri });
+    } catch {
+      throw new ToolError('binary_file', `${rel} is a binary file; read_file reads text only.`);
+    }
+  }
+
+  private async writeDisk(uri: vscode.Uri, text: string): Promise<void> {
+    await vscode.workspace.fs.writeFile(uri, await vscode.workspace.encode(text, { uri }));
+  }
+
+  /** A failed save leaves the edit in the (now dirty) buffer: still applied, so it is not reported as a failure. */
+  private async saveQuietly(doc: vscode.TextDocument, rel: string): Promise<void> {
+    if (!(await doc.save())) this.logger.warn(`${rel} was edited but could not be saved; the change is in the editor buffer.`);
+  }
+}
+
+function stale(rel: string): ToolError {
+  return new ToolError('stale_file', `${rel} changed while the edit was being prepared (in the editor or on disk). Read it again, then redo the edit.`);
+}
