@@ -39,12 +39,16 @@ export function createFakeServer(options: FakeServerOptions = {}): McpServer {
   server.registerTool(
     'never_answers',
     { description: 'Never replies; notices cancellation.', inputSchema: {} },
-    (extra) =>
+    (_args, extra) =>
       new Promise((_, reject) => {
-        extra.signal.addEventListener('abort', () => {
+        // The cancellation can arrive while the SDK is still validating the arguments, before this runs.
+        const onAbort = () => {
           cancelled.push(String(extra.requestId));
           reject(new Error('cancelled'));
-        });
+        };
+        if (extra.signal.aborted) onAbort();
+        else extra.signal.addEventListener('abort', onAbort);
+        process.stderr.write(`never_answers waiting (request ${String(extra.requestId)})\n`);
       }),
   );
 
