@@ -3,7 +3,7 @@
 // stop_reason, message_stop), plus in-stream `event: error`, and HTTP errors with Anthropic's error bodies.
 import type * as http from 'node:http';
 import { delay, FakeHttpServer, sse, type RecordedRequest } from './httpFake';
-import { applyVendorFault, argFragments, argsText, randomId, textPieces, type ProviderScript, type ProviderTurn } from './providerTurn';
+import { applyVendorFault, argFragments, argsText, forever, randomId, textPieces, type ProviderScript, type ProviderTurn } from './providerTurn';
 
 export interface AnthropicTurn extends ProviderTurn {
   /** Instead of finishing, send `event: error` after this many events (e.g. overloaded_error mid-stream). */
@@ -105,6 +105,7 @@ async function streamTurn(res: http.ServerResponse, turn: AnthropicTurn, model: 
   const { list, dropAt } = events(turn, model);
   for (const [i, [name, data]] of list.entries()) {
     if (dropAt !== undefined && i >= dropAt) return out.drop();
+    if (turn.stallAfterChunks !== undefined && i >= turn.stallAfterChunks) return forever();
     if (turn.errorAfterEvents !== undefined && i >= turn.errorAfterEvents) {
       await out.send({ type: 'error', error: { type: turn.errorType ?? 'overloaded_error', message: 'Overloaded' } }, 'error');
       return out.end();

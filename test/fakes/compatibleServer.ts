@@ -3,7 +3,7 @@
 // calls glued into one call, usage sent twice, and 400s for request fields they do not know.
 import type * as http from 'node:http';
 import { delay, FakeHttpServer, sse, type RecordedRequest } from './httpFake';
-import { applyVendorFault, argFragments, argsText, randomId, textPieces, type ProviderScript, type ProviderTurn } from './providerTurn';
+import { applyVendorFault, argFragments, argsText, forever, randomId, textPieces, type ProviderScript, type ProviderTurn } from './providerTurn';
 
 export interface CompatibleQuirks {
   omitIds?: boolean;
@@ -106,6 +106,7 @@ async function streamTurn(res: http.ServerResponse, turn: CompatibleTurn, model:
 
   for (const [i, chunk] of chunks.entries()) {
     if (dropAt !== undefined && i >= dropAt) return out.drop();
+    if (turn.stallAfterChunks !== undefined && i >= turn.stallAfterChunks) return forever();
     if (i > 0 && turn.chunkDelayMs) await delay(turn.chunkDelayMs);
     await out.send(chunk);
   }

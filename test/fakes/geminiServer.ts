@@ -4,7 +4,7 @@
 // Google's error bodies (RetryInfo.retryDelay on 429).
 import type * as http from 'node:http';
 import { delay, FakeHttpServer, sse, type RecordedRequest } from './httpFake';
-import { applyVendorFault, argsText, randomId, textPieces, type ProviderScript, type ProviderTurn } from './providerTurn';
+import { applyVendorFault, argsText, forever, randomId, textPieces, type ProviderScript, type ProviderTurn } from './providerTurn';
 
 export interface GeminiTurn extends ProviderTurn {
   /** thoughtSignature per call index (Gemini 2.5 puts one on the first call only). */
@@ -87,6 +87,7 @@ async function streamTurn(res: http.ServerResponse, turn: GeminiTurn, model: str
   const responseId = randomId('');
   for (const [i, parts] of chunks.entries()) {
     if (dropAt !== undefined && i >= dropAt) return out.drop();
+    if (turn.stallAfterChunks !== undefined && i >= turn.stallAfterChunks) return forever();
     if (i > 0 && turn.chunkDelayMs) await delay(turn.chunkDelayMs);
     const last = i === chunks.length - 1;
     const candidate = { content: { parts, role: 'model' }, index: 0, ...(last ? { finishReason: turn.finishReason ?? 'STOP' } : {}) };

@@ -7,6 +7,8 @@ export interface ProviderTurn extends ScriptedTurn {
   /** Cut the connection partway through call N (zero-based): after its first argument fragment (Gemini, whose calls
    * arrive whole: before the chunk that carries it). The calls before it are complete, N is not. */
   dropInCall?: number;
+  /** Send this many events, then nothing more while keeping the connection open (a stalled model). */
+  stallAfterChunks?: number;
   /** Usage of the cached part of the prompt, for servers that report it. */
   cacheReadTokens?: number;
   cacheWriteTokens?: number;
@@ -37,6 +39,9 @@ export function textPieces(text: string): string[] {
   for (let i = 0; i < text.length; i += 8) out.push(text.slice(i, i + 8));
   return out;
 }
+
+/** Never resolves: a stalled stream waits here until the client goes away or the server closes. */
+export const forever = (): Promise<never> => new Promise(() => {});
 
 export function randomId(prefix: string): string {
   return `${prefix}${Math.random().toString(36).slice(2, 14)}`;

@@ -38,7 +38,7 @@ export class GeminiProvider implements ModelProvider {
           ...(request.maxOutputTokens ? { maxOutputTokens: request.maxOutputTokens } : {}),
           automaticFunctionCalling: { disable: true },
           automaticContinuation: false,
-          // The SDK takes cancellation in the config; fetch rejects with an AbortError, also mid-stream.
+          // The SDK takes cancellation in the config; fetch then rejects with an AbortError, also mid-stream.
           abortSignal: signal,
         },
       });
@@ -46,6 +46,8 @@ export class GeminiProvider implements ModelProvider {
       for await (const chunk of stream) yield* parser.push(chunk);
       yield* parser.end();
     } catch (e) {
+      // Like the OpenAI and Anthropic SDKs, end quietly when cancelled: the loop keeps what streamed so far.
+      if (signal.aborted) return;
       throw classifyGeminiError(e, { started, signal, apiKey: this.apiKey });
     }
   }

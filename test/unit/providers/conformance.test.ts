@@ -144,6 +144,15 @@ for (const h of HARNESSES) {
       assert.equal(outcome.status, 'stopped');
     });
 
+    it('stops mid-stream: keeps the text so far, and the stream ends at once', async function () {
+      if (!h.canStall) this.skip();
+      const text = 'A partial answer that the model never gets to finish.';
+      const { outcome, messages } = await run(() => ({ text, stallAfterChunks: 4 }), { onEvent: (e, stop) => e.type === 'text-delta' && stop() });
+      assert.equal(outcome.status, 'stopped');
+      const kept = messages[1] as Extract<Message, { role: 'assistant' }>;
+      assert.ok(kept.text.length > 0 && text.startsWith(kept.text) && kept.text !== text, kept.text);
+    });
+
     it('with parallel calls off, says so on the wire', async () => {
       const { outcome, requests } = await run((_r, i) => (i === 0 ? { calls: [{ name: 'read_file', arguments: { path: 'src/a.ts' } }] } : { text: 'ok' }), {
         settings: { parallelToolCalls: false },

@@ -32,6 +32,8 @@ export interface Harness {
   parallelSwitch(req: RecordedRequest): 'on' | 'off';
   /** A 401-style rejection of the key, as the vendor really sends it. */
   authFault: Fault;
+  /** The fake can stall mid-stream (stallAfterChunks); FakeOpenAIServer cannot. */
+  canStall: boolean;
 }
 
 const GEMINI_KEY_INVALID: Fault = {
@@ -80,6 +82,7 @@ function chatHarness(id: 'openai' | 'openai-compatible'): Harness {
     },
     parallelSwitch: (req) => (req.body.parallel_tool_calls === false ? 'off' : 'on'),
     authFault: { kind: 'status', status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } } },
+    canStall: id === 'openai-compatible',
   };
 }
 
@@ -122,6 +125,7 @@ const anthropic: Harness = {
   },
   parallelSwitch: (req) => ((req.body.tool_choice as { disable_parallel_tool_use?: boolean } | undefined)?.disable_parallel_tool_use === true ? 'off' : 'on'),
   authFault: { kind: 'status', status: 401 },
+  canStall: true,
 };
 
 const gemini: Harness = {
@@ -157,6 +161,7 @@ const gemini: Harness = {
   },
   parallelSwitch: (req) => (JSON.stringify(req.body.systemInstruction ?? '').includes(ONE_CALL_PER_TURN) ? 'off' : 'on'),
   authFault: GEMINI_KEY_INVALID,
+  canStall: true,
 };
 
 export const HARNESSES: Harness[] = [chatHarness('openai'), anthropic, gemini, chatHarness('openai-compatible')];
