@@ -23,6 +23,7 @@ async function main(): Promise<number> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' } } });
   const quick = values.quick ?? false;
   const started = performance.now();
+  const loadavgAtStart = Number(os.loadavg()[0].toFixed(2));
   const progress = (m: string) => process.stderr.write(`  ${elapsed(started)} ${m}\n`);
   const options: BenchOptions = { quick, repeats: quick ? 1 : 5, progress };
   const chosen = values.only ? SCENARIOS.filter((s) => s.names.some((n) => n.startsWith(values.only!))) : SCENARIOS;
@@ -45,11 +46,14 @@ async function main(): Promise<number> {
     }
   }
 
-  const result = { mode: quick ? 'quick' : 'full', machine: machine(), totalSeconds: Number(((performance.now() - started) / 1000).toFixed(1)), rows };
+  const result = { mode: quick ? 'quick' : 'full', machine: machine(), loadavgAtStart, totalSeconds: Number(((performance.now() - started) / 1000).toFixed(1)), rows };
   writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
   const misses = rows.filter((r) => r.status === 'MISS' || r.status === 'skipped').map((r) => r.name);
   process.stdout.write(`\n${markdownTable(rows)}\n\n`);
-  process.stdout.write(`Machine: ${result.machine.cpu}, ${result.machine.cores} cores, node ${result.machine.node}, ${result.machine.date}; ${result.mode} mode, ${result.totalSeconds} s\n`);
+  process.stdout.write(
+    `Machine: ${result.machine.cpu}, ${result.machine.cores} cores, node ${result.machine.node}, ${result.machine.date}; ` +
+      `load average ${loadavgAtStart} at start, ${result.machine.loadavg1m} at end; ${result.mode} mode, ${result.totalSeconds} s\n`,
+  );
   if (misses.length) process.stdout.write(`MISS / SKIPPED: ${misses.join(', ')}\n`);
   if (failed) process.stdout.write(`ERRORS: ${failed} scenario(s) threw; see stderr\n`);
   return failed ? 1 : 0;
@@ -57,7 +61,15 @@ async function main(): Promise<number> {
 
 function machine() {
   const cpus = os.cpus();
-  return { cpu: cpus[0]?.model.trim() ?? 'unknown', cores: os.availableParallelism?.() ?? cpus.length, node: process.version, platform: `${process.platform}-${process.arch}`, date: new Date().toISOString() };
+  return {
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: os.availableParallelism?.() ?? cpus.length,
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    date: new Date().toISOString(),
+    // Other work on a shared machine moves absolute timings; the ratios less so. Recorded to read the run by.
+    loadavg1m: Number(os.loadavg()[0].toFixed(2)),
+  };
 }
 
 function elapsed(since: number): string {
