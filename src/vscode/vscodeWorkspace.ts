@@ -188,9 +188,14 @@ export class VscodeWorkspace implements Workspace {
     await vscode.workspace.fs.writeFile(uri, await vscode.workspace.encode(text, { uri }));
   }
 
-  /** A failed save leaves the edit in the (now dirty) buffer: still applied, so it is not reported as a failure. */
+  /**
+   * Saves a document the agent changed that had no unsaved user text. VS Code may already have saved it (a file
+   * created by a WorkspaceEdit is written with its content). A failed save leaves the edit in the dirty buffer: it
+   * is applied all the same, so it is logged, not reported to the model as a failure.
+   */
   private async saveQuietly(doc: vscode.TextDocument, rel: string): Promise<void> {
-    if (!(await doc.save())) this.logger.warn(`${rel} was edited but could not be saved; the change is in the editor buffer.`);
+    if (doc.isDirty) await doc.save();
+    if (doc.isDirty) this.logger.warn(`${rel} was edited but could not be saved; the change is in the editor buffer.`);
   }
 }
 
