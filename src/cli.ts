@@ -5,10 +5,12 @@ import { buildAgentConfig, defaultAgentSettings } from './agent/settings';
 import { silentLogger, type Logger } from './host/logger';
 import { NodeProcessRunner } from './node/nodeProcessRunner';
 import { NodeWorkspace } from './node/nodeWorkspace';
+import { mcpManagerForFile, type McpManager } from './mcp';
 import { API_KEY_ENV, createProvider, DEFAULT_MODELS, requiresApiKey } from './providers';
 import { PROVIDER_IDS, type ProviderId } from './providers/provider';
 import type { Message } from './shared/transcript';
-import { builtinRegistry } from './tools';
+import { builtinTools } from './tools';
+import { toolRegistry } from './tools/tool';
 
 const USAGE = `Usage: fanout [options] "prompt"
 
@@ -22,6 +24,8 @@ Options:
   --max-turns N          stop after N model turns (default ${defaultAgentSettings.maxTurns})
   --max-concurrent N     tool calls running at once (default ${defaultAgentSettings.maxConcurrentTools})
   --test-command CMD     command run_tests runs (default: detected, e.g. npm test)
+  --mcp-config FILE      MCP servers whose tools the agent may use, in VS Code's mcp.json format
+                         (default: <workspace>/.vscode/mcp.json if present)
   --sequential           one tool call per turn, run one by one (parallel tool calls off)
   --json                 one JSON object per line: {"type":"batch",...} per batch, {"type":"final",...} at the end
   --verbose              log to stderr
@@ -59,9 +63,19 @@ export async function main(argv: string[], io: { out: NodeJS.WritableStream; err
   }
   const logger = args.verbose ? stderrLogger(io.err) : silentLogger;
   const provider = await createProvider({ provider: args.provider, apiKey, baseUrl: args.baseUrl });
+  let mcp: McpManager | undefined;
+  try {
+    mcp = await mcpManagerForFile(args.mcpConfig, { workspaceFolder: workspace.root, logger });
+  } catch (e) {
+    io.err.write(`fanout: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const mcpTools = (await mcp?.tools()) ?? [];
+  for (const problem of mcp?.problems ?? []) io.err.write(`fanout: ${problem}\n`);
+  for (const s of mcp?.states() ?? []) if (s.status === 'error') io.err.write(`fanout: MCP server "${s.name}" left out: ${s.message}\n`);
   const config = buildAgentConfig(
     { ...defaultAgentSettings, model: args.model, maxTurns: args.maxTurns, maxConcurrentTools: args.maxConcurrent, parallelToolCalls: !args.sequential, testCommand: args.testCommand },
-    { provider, workspace, runner: new NodeProcessRunner(), tools: builtinRegistry(), logger },
+    { provider, workspace, runner: new NodeProcessRunner(), tools: toolRegistry([...builtinTools, ...mcpTools]), logger },
   );
 
   const stop = new AbortController();
@@ -74,6 +88,7 @@ export async function main(argv: string[], io: { out: NodeJS.WritableStream; err
     outcome = await runAgent(config, messages, args.prompt, { signal: stop.signal, onEvent });
   } finally {
     process.off('SIGINT', onSigint);
+    await mcp?.dispose();
   }
   if (outcome.status === 'final') return 0;
   io.err.write(`fanout: ${outcome.text.split('\n')[0]}\n`);
@@ -92,6 +107,7 @@ function parse(argv: string[]) {
       'max-turns': { type: 'string' },
       'max-concurrent': { type: 'string' },
       'test-command': { type: 'string' },
+      'mcp-config': { type: 'string' },
       sequential: { type: 'boolean' },
       json: { type: 'boolean' },
       verbose: { type: 'boolean' },
@@ -118,6 +134,7 @@ function parse(argv: string[]) {
     maxTurns: int('max-turns', values['max-turns'], defaultAgentSettings.maxTurns),
     maxConcurrent: int('max-concurrent', values['max-concurrent'], defaultAgentSettings.maxConcurrentTools),
     testCommand: values['test-command'],
+    mcpConfig: values['mcp-config'],
     sequential: values.sequential ?? false,
     json: values.json ?? false,
     verbose: values.verbose ?? false,

@@ -81,7 +81,7 @@ export function resolveServers(sources: readonly McpConfigSource[], ctx: Variabl
 }
 
 function resolveEntry(name: string, origin: string, raw: unknown, ctx: VariableContext): McpServerEntry {
-  const fail = (error: string): McpServerEntry => ({ ok: false, name, origin, error: `MCP server "${name}" (${origin}): ${error}` });
+  const fail = (error: string): McpServerEntry => ({ ok: false, name, origin, error });
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return fail('expected an object with "command" (stdio) or "url" (http).');
   const entry = raw as Record<string, unknown>;
   const type = entry.type ?? ('command' in entry ? 'stdio' : 'url' in entry ? 'http' : undefined);

@@ -73,7 +73,7 @@ export class McpManager {
     const restart = { ...defaultRestartPolicy, ...options.restart };
     this.slots = resolveServers(options.sources, { workspaceFolder: options.workspaceFolder, env }).map((entry) => {
       if (!entry.ok) {
-        logger.warn(entry.error);
+        logger.warn(`MCP server "${entry.name}" (${entry.origin}): ${entry.error}`);
         return { name: entry.name, origin: entry.origin, error: entry.error };
       }
       const { config } = entry;

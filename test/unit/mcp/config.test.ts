@@ -60,7 +60,8 @@ describe('MCP configuration', () => {
       assert.ok(!e.ok, `${name} should be rejected`);
       return e.error;
     };
-    assert.match(error('secret'), /^MCP server "secret" \(fanout\.mcpServers\): \$\{input:api-key\} is not supported yet.*"env"/);
+    assert.match(error('secret'), /^\$\{input:api-key\} is not supported yet.*"env"/);
+    assert.deepEqual(byName.secret.ok === false && [byName.secret.name, byName.secret.origin], ['secret', 'fanout.mcpServers']);
     assert.match(error('nothing'), /needs "command" \(a stdio server\) or "url"/);
     assert.match(error('badUrl'), /"url": must start with http:\/\/ or https:\/\//);
     assert.match(error('badArgs'), /"args": /);

@@ -22,7 +22,8 @@ describe('McpManager with real MCP servers', function () {
 
   before(async function () {
     this.timeout(60_000);
-    await fakeStdioServerScript();
+    // Building the fake server and loading the SDK under tsx are one-off costs of the test process, not of a test.
+    await Promise.all([fakeStdioServerScript(), import('../../../src/mcp/sdkClient')]);
   });
   afterEach(async () => {
     await Promise.all(managers.map((m) => m.dispose()));
