@@ -1,0 +1,162 @@
+// The scripted model behind the integration and workbench tests: a FakeOpenAIServer (the real Chat Completions SSE
+// wire) whose replies are chosen by a marker in the user's message, `[scenario:<name>] key=value ...`, and by how
+// many model turns of that request came before. A second tiny HTTP endpoint lets the tests inside the extension
+// host read back what reached the "model" (request bodies, auth header), which is how they check the wire.
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { Fault, RecordedRequest } from '../fakes/httpFake';
+import { FakeOpenAIServer, type ScriptedCall, type ScriptedTurn } from '../fakes/openaiServer';
+import { HELLO_ANSWER, MATH_EDITS, NOTES_TEXT } from './scenarioData';
+
+/** One chat request as the scenarios see it. */
+export interface ScenarioRequest {
+  /** 0 for the request that carries the user's message, +1 for each model turn since. */
+  step: number;
+  userText: string;
+  /** `key=value` words of the user's message. */
+  args: Record<string, string>;
+  req: RecordedRequest;
+}
+
+type Scenario = (r: ScenarioRequest) => ScriptedTurn | Fault;
+
+const MARKER = /\[scenario:([\w-]+)\]/;
+
+const final = (text: string): ScriptedTurn => ({ text, chunkDelayMs: 5 });
+const call = (name: string, args: Record<string, unknown>): ScriptedCall => ({ name, arguments: args });
+
+const cleanupDirs: string[] = [];
+
+/** A rendezvous of two run_tests calls (see test/fixtures/workspace/tests/run.js); `dir` is fresh per request. */
+function rendezvousPair(waitMs: number): ScriptedCall[] {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fanout-rendezvous-'));
+  cleanupDirs.push(dir);
+  return [call('run_tests', { filter: `rendezvous:a:b:${waitMs}:${dir}` }), call('run_tests', { filter: `rendezvous:b:a:${waitMs}:${dir}` })];
+}
+
+export const SCENARIOS: Record<string, Scenario> = {
+  /** A plain streamed answer. */
+  hello: () => ({ text: HELLO_ANSWER, chunkDelayMs: 20 }),
+
+  /**
+   * Turn 1: reads, a search, a listing and two run_tests that can only "meet" if they run at the same time.
+   * Turn 2: three dependent edits of src/math.js, one of src/config.js, and a new file. Turn 3: the answer.
+   */
+  parallel: ({ step, args }) => {
+    if (step === 0) {
+      return {
+        text: 'Looking at the project first.',
+        calls: [
+          call('read_file', { path: 'src/math.js' }),
+          call('read_file', { path: 'src/config.js' }),
+          call('search_workspace', { query: 'module.exports' }),
+          call('list_files', { path: 'src' }),
+          ...rendezvousPair(Number(args.wait ?? 30_000)),
+        ],
+      };
+    }
+    if (step === 1) {
+      return {
+        text: 'Now the edits.',
+        calls: [
+          ...MATH_EDITS.map((e) => call('apply_edit', { path: 'src/math.js', ...e })),
+          call('apply_edit', { path: 'src/config.js', oldText: 'retries: 3', newText: 'retries: 5' }),
+          call('apply_edit', { path: 'src/notes.md', oldText: '', newText: NOTES_TEXT }),
+        ],
+      };
+    }
+    return final('All done: read 2 files, searched, listed, ran the tests twice and made 5 edits.');
+  },
+
+  /** Only the rendezvous pair; `wait=` bounds how long each probe waits for the other. */
+  rendezvous: ({ step, args }) => (step === 0 ? { calls: rendezvousPair(Number(args.wait ?? 30_000)) } : final('Tests ran.')),
+
+  /** Reads `file=`, then replaces `old=` with `new=` in it (underscores stand for spaces). */
+  edit: ({ step, args }) => {
+    const file = args.file ?? 'src/greet.js';
+    if (step === 0) return { calls: [call('read_file', { path: file })] };
+    if (step === 1) {
+      const un = (s = '') => s.replace(/_/g, ' ');
+      return { calls: [call('apply_edit', { path: file, oldText: un(args.old), newText: un(args.new) })] };
+    }
+    return final(`Edited ${file}.`);
+  },
+
+  /** A run_tests that hangs (pid written to `marker=`) next to two edits; the test makes the edits wait for
+   *  approval, then stops the run. */
+  stop: ({ step, args }) =>
+    step === 0
+      ? {
+          calls: [
+            call('run_tests', { filter: `hang:${args.marker}` }),
+            call('apply_edit', { path: 'src/math.js', oldText: 'a * b', newText: 'a * b * 1' }),
+            call('apply_edit', { path: 'src/config.js', oldText: 'timeoutMs: 5000', newText: 'timeoutMs: 1' }),
+          ],
+        }
+      : final('This turn should never be asked for.'),
+
+  /** Rejects the request the way a proxy that echoes credentials would: the key must not reach any log. */
+  'echo-key': ({ req }) => ({
+    kind: 'status',
+    status: 401,
+    body: { error: { message: `Incorrect API key provided: ${String(req.headers.authorization ?? '')}`, type: 'invalid_request_error', code: 'invalid_api_key' } },
+  }),
+};
+
+function userMessages(req: RecordedRequest): { index: number; text: string }[] {
+  const messages = (req.body?.messages ?? []) as { role: string; content: unknown }[];
+  return messages.flatMap((m, index) => (m.role === 'user' ? [{ index, text: contentText(m.content) }] : []));
+}
+
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((p: { text?: string }) => p.text ?? '').join('\n');
+  return '';
+}
+
+export function scenarioRequest(req: RecordedRequest): ScenarioRequest & { scenario?: string } {
+  const users = userMessages(req);
+  const last = users[users.length - 1] ?? { index: -1, text: '' };
+  const messages = (req.body?.messages ?? []) as { role: string }[];
+  const step = messages.slice(last.index + 1).filter((m) => m.role === 'assistant').length;
+  const args = Object.fromEntries([...last.text.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1], m[2]]));
+  return { step, userText: last.text, args, req, scenario: MARKER.exec(last.text)?.[1] };
+}
+
+/** The fake model: every chat request is answered by the scenario its last user message names. */
+export function startFakeModel(): Promise<FakeOpenAIServer> {
+  const server = new FakeOpenAIServer((req) => {
+    const r = scenarioRequest(req);
+    const scenario = r.scenario ? SCENARIOS[r.scenario] : undefined;
+    if (!scenario) return final(`No scenario named in: ${r.userText.slice(0, 200)}`);
+    return scenario(r);
+  });
+  return server.start();
+}
+
+export function cleanupScenarioDirs(): void {
+  for (const dir of cleanupDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** What the tests in the extension host may read back: the chat requests, with the auth header but no others. */
+export interface WireRecord {
+  body: any;
+  authorization?: string;
+}
+
+/** GET /requests -> WireRecord[] of every chat request so far. Listens on 127.0.0.1 only. */
+export async function startWireEndpoint(model: FakeOpenAIServer): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    if (req.method !== 'GET' || req.url !== '/requests') return void res.writeHead(404).end();
+    const records: WireRecord[] = model.chatRequests.map((r) => ({ body: r.body, authorization: r.headers.authorization }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(records));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
