@@ -36,7 +36,7 @@ export class Approvals {
 class ApprovalCard {
   readonly el: HTMLElement;
   private readonly decisions = new Map<string, boolean>();
-  private readonly reason = h('textarea', { class: 'approval-reason', rows: 1, maxlength: 2000, placeholder: 'Optional: why, for the model' });
+  private readonly reason = h('textarea', { class: 'approval-reason', rows: 1, maxlength: 2000, placeholder: 'Told to the model with each denial' });
   private readonly submit: HTMLButtonElement;
   private readonly status = h('div', { class: 'approval-status', role: 'status' });
 

@@ -1,5 +1,6 @@
 // The only place that talks to the extension: every incoming message is validated against the shared protocol, and
 // only messages that match WebviewMessage go out.
+import './jitless';
 import { parseHostMessage, parseWebviewMessage, type HostMessage, type WebviewMessage } from '../shared/protocol';
 
 interface VsCodeApi {

@@ -110,6 +110,13 @@ export class Conversation {
         break;
       case 'usage':
         this.turn(event.turn).addUsage(event.usage, event.costUsd);
+        // The conversation total is the view's total plus every usage since: exact after a reload mid-run too,
+        // where `done` (the whole run's usage) would count the turns before the reload twice.
+        this.total = {
+          usage: addUsage(this.total.usage, event.usage),
+          costUsd: event.costUsd === undefined ? this.total.costUsd : (this.total.costUsd ?? 0) + event.costUsd,
+        };
+        this.hooks.onTotals(this.total.usage, this.total.costUsd);
         break;
       case 'retry':
         this.clearRetry();
@@ -149,11 +156,6 @@ export class Conversation {
     } else if (event.status === 'stopped') this.append(statusLine('circle-slash', 'Stopped.', summary));
     else if (event.status === 'max_turns') this.append(noticeLine(event.text, 'warning'));
     else this.append(statusLine('check', 'Done', summary));
-    this.total = {
-      usage: addUsage(this.total.usage, event.usage),
-      costUsd: event.costUsd === undefined ? this.total.costUsd : (this.total.costUsd ?? 0) + event.costUsd,
-    };
-    this.hooks.onTotals(this.total.usage, this.total.costUsd);
     this.hooks.onRunning(false);
   }
 

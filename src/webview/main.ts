@@ -1,6 +1,7 @@
 // The Fanout chat view (browser side). Plain DOM + TypeScript, no UI framework: the view is a handful of small
 // components, a framework would multiply the bundle for little gain, and the webview UI toolkit is deprecated.
 // Colours come only from VS Code's theme variables (see styles.css), so light, dark and high-contrast themes just work.
+import './jitless';
 import './styles.css';
 import type { HostMessage } from '../shared/protocol';
 import { Approvals } from './approvals';

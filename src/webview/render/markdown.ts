@@ -6,8 +6,21 @@ import { button, h, icon } from '../dom';
 
 const md = new MarkdownIt({ html: false, linkify: true, breaks: false });
 
+// markdown-it aligns table columns with style="text-align:..." attributes, which the webview's CSP (no
+// 'unsafe-inline') refuses; the alignment becomes a class instead, and DOMPurify drops any style attribute left.
+md.core.ruler.push('align_classes', (state) => {
+  for (const token of state.tokens) {
+    const style = token.attrGet('style');
+    if (style === null) continue;
+    token.attrs = (token.attrs ?? []).filter(([name]) => name !== 'style');
+    const align = /text-align:\s*(left|right|center)/.exec(String(style))?.[1];
+    if (align) token.attrJoin('class', `align-${align}`);
+  }
+  return true;
+});
+
 export function renderMarkdown(text: string): DocumentFragment {
-  const fragment = DOMPurify.sanitize(md.render(text), { RETURN_DOM_FRAGMENT: true });
+  const fragment = DOMPurify.sanitize(md.render(text), { RETURN_DOM_FRAGMENT: true, FORBID_ATTR: ['style'] });
   for (const pre of Array.from(fragment.querySelectorAll('pre'))) decorateCodeBlock(pre);
   return fragment;
 }
