@@ -105,15 +105,17 @@ describe('OpenAI-compatible adapter on quirky servers', () => {
     await assert.rejects(createProvider({ provider: 'openai-compatible' }), /needs a base URL/);
   });
 
-  for (const [label, quirks] of [
-    ['missing ids', { omitIds: true }],
-    ['one id for every call', { sameId: 'call_0' }],
-    ['missing index', { omitIndex: true }],
-    ['arguments as an object', { argsAsObject: true }],
-    ['missing ids and index, arguments as objects', { omitIds: true, omitIndex: true, argsAsObject: true }],
+  for (const [label, turn] of [
+    ['missing ids', { quirks: { omitIds: true } }],
+    ['one id for every call', { quirks: { sameId: 'call_0' } }],
+    ['missing index', { quirks: { omitIndex: true } }],
+    ['arguments as an object', { quirks: { argsAsObject: true } }],
+    ['missing ids and index, arguments as objects', { quirks: { omitIds: true, omitIndex: true, argsAsObject: true } }],
+    ['both in one chunk with the finish, no index', { singleChunk: true, quirks: { omitIndex: true } }],
+    ['arguments split into single characters', { argChunk: 1 }],
   ] as const) {
     it(`assembles two calls with ${label} into two calls with unique ids`, async () => {
-      const p = await provider(() => ({ calls: two, quirks }));
+      const p = await provider(() => ({ calls: two, ...turn }));
       const calls = callsOf(await collect(p));
       assert.deepEqual(calls.map((c) => JSON.parse(c.arguments)), [{ path: 'a' }, { path: 'b' }]);
       assert.equal(new Set(calls.map((c) => c.id)).size, 2);
