@@ -22,7 +22,8 @@ export interface ChatSessionOptions {
   emit(event: UiAgentEvent): void;
   /** The agent wrote a file (the review list changed). */
   onFileChanged?(path: string): void;
-  costUsd?(usage: Usage): number | undefined;
+  /** Estimated cost of one request's usage with `model`; undefined when its price is unknown. */
+  costUsd?(model: string, usage: Usage): number | undefined;
   logger: Logger;
 }
 
@@ -41,6 +42,8 @@ export class ChatSession {
   /** What the agent has seen of each file, for the stale-read check; lives as long as the conversation. */
   private readonly files = new FileTracker();
   private abort: AbortController | undefined;
+  /** This run's estimated cost so far (undefined while no request had a known price). */
+  private runCostUsd: number | undefined;
   private current: Promise<unknown> = Promise.resolve();
   private turnEvents: UiAgentEvent[] = [];
   private turnBase = { messages: 0, batches: 0, usage: addUsage(undefined, undefined), costUsd: undefined as number | undefined };
@@ -83,10 +86,11 @@ export class ChatSession {
       if (!c.messages.some((m) => m.role === 'user')) c.title = titleFor(userText);
       this.changes.beginCheckpoint(messageIndex);
       this.turnEvents = [];
+      this.runCostUsd = undefined;
       this.turnBase = { messages: messageIndex, batches: c.batches.length, usage: c.usage, costUsd: c.costUsd };
       started = true;
       this.emit({ type: 'run-start', userText, messageIndex });
-      const outcome = await runAgent(config, c.messages, userText, { signal: abort.signal, onEvent: (e) => this.onAgentEvent(e) });
+      const outcome = await runAgent(config, c.messages, userText, { signal: abort.signal, onEvent: (e) => this.onAgentEvent(e, config.model) });
       if (outcome.status === 'error') this.options.logger.warn(`run ended with ${outcome.error?.kind ?? 'an error'}: ${outcome.text}`);
       return outcome;
     } finally {
@@ -139,20 +143,27 @@ export class ChatSession {
     return this.running ? [...this.turnEvents] : [];
   }
 
-  private onAgentEvent(event: AgentEvent): void {
+  private onAgentEvent(event: AgentEvent, model: string): void {
     const c = this.conversation;
+    let costUsd: number | undefined;
     switch (event.type) {
       case 'turn-start':
         this.turnEvents = [];
         this.turnBase = { messages: c.messages.length, batches: c.batches.length, usage: c.usage, costUsd: c.costUsd };
         void this.persist();
         break;
-      case 'usage': {
+      case 'usage':
         c.usage = addUsage(c.usage, event.usage);
-        const cost = this.options.costUsd?.(event.usage);
-        if (cost !== undefined) c.costUsd = (c.costUsd ?? 0) + cost;
+        // Priced per request (a long prompt may cost more per token), then added up.
+        costUsd = this.options.costUsd?.(model, event.usage);
+        if (costUsd !== undefined) {
+          c.costUsd = (c.costUsd ?? 0) + costUsd;
+          this.runCostUsd = (this.runCostUsd ?? 0) + costUsd;
+        }
         break;
-      }
+      case 'done':
+        costUsd = this.runCostUsd;
+        break;
       case 'batch':
         c.batches.push(event.log);
         c.updatedAt = Date.now();
@@ -161,7 +172,7 @@ export class ChatSession {
       default:
         break;
     }
-    this.emit(toUiEvent(event, { tools: this.options.tools, costUsd: this.options.costUsd }));
+    this.emit(toUiEvent(event, { tools: this.options.tools, costUsd }));
   }
 
   private emit(event: UiAgentEvent): void {

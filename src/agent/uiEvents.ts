@@ -1,13 +1,12 @@
 import type { ErrorAction, UiAgentEvent } from '../shared/protocol';
-import type { Usage } from '../shared/transcript';
 import type { ToolRegistry } from '../tools/tool';
 import type { AgentEvent } from './loop';
 import { prepareCall } from './prepareCall';
 
 export interface UiEventContext {
   tools: ToolRegistry;
-  /** Estimated cost of `usage`, when the model's price is known. */
-  costUsd?: (usage: Usage) => number | undefined;
+  /** For a `usage` event, that request's estimated cost; for `done`, the whole run's. Absent: price unknown. */
+  costUsd?: number;
 }
 
 /** The loop's event as the webview receives it: plain data, with the summary a tool card shows from the first moment. */
@@ -21,10 +20,10 @@ export function toUiEvent(event: AgentEvent, ctx: UiEventContext): UiAgentEvent 
       return { type: 'tool-update', turn: event.turn, update: { callId, name, summary, state, atMs, durationMs, result } };
     }
     case 'usage':
-      return { type: 'usage', turn: event.turn, usage: event.usage, costUsd: ctx.costUsd?.(event.usage) };
+      return { type: 'usage', turn: event.turn, usage: event.usage, costUsd: ctx.costUsd };
     case 'done': {
       const { status, text, turns, usage, error } = event.outcome;
-      return { type: 'done', status, text, turns, usage, costUsd: ctx.costUsd?.(usage), errorKind: error?.kind };
+      return { type: 'done', status, text, turns, usage, costUsd: ctx.costUsd, errorKind: error?.kind };
     }
     case 'batch':
       return { type: 'batch', log: event.log };

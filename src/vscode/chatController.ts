@@ -8,6 +8,7 @@ import type { RunOutcome } from '../agent/loop';
 import { actionsForError } from '../agent/uiEvents';
 import type { Logger } from '../host/logger';
 import { NodeProcessRunner } from '../node/nodeProcessRunner';
+import { estimateCostUsd } from '../providers/pricing';
 import { formatUserText } from '../shared/attachments';
 import type { Attachment, ConversationSummary, ErrorAction, HostMessage } from '../shared/protocol';
 import { builtinRegistry } from '../tools';
@@ -145,6 +146,7 @@ export class ChatController implements vscode.Disposable {
       configure: (host) =>
         configureRun({ settings: () => deps.settings.read(), keys: deps.keys, approvals: this.approvals, locks: this.locks, runner: this.runner, tools: this.tools, logger: deps.logger }, host),
       save: (c) => deps.store.save(c),
+      costUsd: estimateCostUsd,
       emit: (event) => {
         deps.view.post({ type: 'event', conversationId: conversation.id, event });
         if (event.type === 'run-start' && event.messageIndex === 0) void this.postHistory();

@@ -51,11 +51,11 @@ describe('toUiEvent', () => {
       toUiEvent({ type: 'tool-call', turn: 1, call: call('c1', 'read_file', { path: 'src/a.ts' }), atMs: 12 }, { tools }),
       toUiEvent({ type: 'tool-update', turn: 1, update: { callId: 'c1', name: 'read_file', summary: 'src/a.ts', state: 'done', atMs: 20, durationMs: 3, result: { callId: 'c1', name: 'read_file', ok: true, content: 'x' } } }, { tools }),
       toUiEvent({ type: 'batch', log: { turn: 1, wallMs: 30, calls: [] } }, { tools }),
-      toUiEvent({ type: 'usage', turn: 1, usage }, { tools, costUsd: (u) => u.inputTokens / 1000 }),
+      toUiEvent({ type: 'usage', turn: 1, usage }, { tools, costUsd: 0.01 }),
       toUiEvent({ type: 'retry', turn: 1, attempt: 1, delayMs: 100, reason: 'rate limit' }, { tools }),
       toUiEvent({ type: 'turn-reset', turn: 1 }, { tools }),
       toUiEvent({ type: 'notice', message: 'n' }, { tools }),
-      toUiEvent({ type: 'done', outcome: { status: 'error', text: 'bad key', turns: 1, usage, error: { kind: 'auth', message: 'bad key' } } }, { tools, costUsd: () => 0.5 }),
+      toUiEvent({ type: 'done', outcome: { status: 'error', text: 'bad key', turns: 1, usage, error: { kind: 'auth', message: 'bad key' } } }, { tools, costUsd: 0.5 }),
     ];
     for (const e of events) assert.ok(uiAgentEventSchema.safeParse(e).success, JSON.stringify(e));
     assert.equal((events[2] as { summary: string }).summary, 'src/a.ts', 'a tool card shows its key argument from the start');

@@ -8,6 +8,7 @@ import { silentLogger } from '../../src/host/logger';
 import { NodeProcessRunner } from '../../src/node/nodeProcessRunner';
 import { NodeWorkspace } from '../../src/node/nodeWorkspace';
 import { createProvider } from '../../src/providers';
+import { estimateCostUsd } from '../../src/providers/pricing';
 import { uiAgentEventSchema, type UiAgentEvent } from '../../src/shared/protocol';
 import { builtinRegistry } from '../../src/tools';
 import { FakeOpenAIServer, toolMessages, type OpenAIScript } from '../fakes/openaiServer';
@@ -28,7 +29,7 @@ describe('ChatSession (one conversation over the OpenAI wire, on a real folder)'
     for (const c of cleanups.splice(0).reverse()) await c();
   });
 
-  async function harness(script: OpenAIScript, options: { failConfigure?: boolean } = {}): Promise<Harness> {
+  async function harness(script: OpenAIScript, options: { failConfigure?: boolean; model?: string } = {}): Promise<Harness> {
     const ws = tempWorkspace({ 'a.txt': 'alpha\n', 'b.txt': 'beta\n' });
     cleanups.push(ws.cleanup);
     const server = await new FakeOpenAIServer(script).start();
@@ -44,10 +45,11 @@ describe('ChatSession (one conversation over the OpenAI wire, on a real folder)'
       emit: (e) => h.events.push(e),
       save: async (c) => void h.saves.push(structuredClone(c)),
       onFileChanged: (p) => h.changed.push(p),
+      costUsd: estimateCostUsd,
       async configure(host) {
         if (options.failConfigure) throw new Error('No API key for OpenAI.');
         const provider = await createProvider({ provider: 'openai', apiKey: 'sk-test', baseUrl: server.url });
-        return buildAgentConfig({ ...defaultAgentSettings, model: 'gpt-fake', maxRetries: 0 }, { provider, workspace: host.workspace, files: host.files, runner: new NodeProcessRunner(), tools, logger: silentLogger });
+        return buildAgentConfig({ ...defaultAgentSettings, model: options.model ?? 'gpt-fake', maxRetries: 0 }, { provider, workspace: host.workspace, files: host.files, runner: new NodeProcessRunner(), tools, logger: silentLogger });
       },
     });
     return h;
@@ -151,6 +153,24 @@ describe('ChatSession (one conversation over the OpenAI wire, on a real folder)'
       ],
     );
     assert.ok(toolMessages(h.server.chatRequests.at(-1)!).length >= 1);
+  });
+
+  it('prices each request with the run\'s model, and the run as their sum; unknown models have no cost', async () => {
+    const script: OpenAIScript = (_req, i) => (i % 2 === 0 ? { calls: [{ name: 'list_files', arguments: {} }], usage: { prompt_tokens: 1_000_000, completion_tokens: 0 } } : { text: 'ok', usage: { prompt_tokens: 0, completion_tokens: 1_000_000 } });
+    const priced = await harness(script, { model: 'gpt-4.1' });
+    await priced.session.send('go');
+    const costs = priced.events.filter((e) => e.type === 'usage').map((e) => (e as { costUsd?: number }).costUsd);
+    assert.deepEqual(costs, [2, 8], 'gpt-4.1: $2 per million input tokens, $8 per million output tokens');
+    assert.equal((priced.events.at(-1) as { costUsd?: number }).costUsd, 10);
+    assert.equal(priced.session.conversation.costUsd, 10);
+    await priced.session.send('again');
+    assert.equal(priced.session.conversation.costUsd, 20, 'the conversation total adds up across requests');
+    assert.equal((priced.events.at(-1) as { costUsd?: number }).costUsd, 10, 'done carries this run only');
+
+    const unknown = await harness(script, { model: 'my-local-model' });
+    await unknown.session.send('go');
+    assert.ok(unknown.events.filter((e) => e.type === 'usage' || e.type === 'done').every((e) => (e as { costUsd?: number }).costUsd === undefined));
+    assert.equal(unknown.session.conversation.costUsd, undefined);
   });
 
   it('retries a failed request with the same words, without sending them twice', async () => {
