@@ -1,5 +1,4 @@
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { defineTool, type AccessClass, type ToolDefinition } from '../tools/tool';
 import { ToolError } from '../tools/toolError';
 import { resultText } from './content';

@@ -132,8 +132,7 @@ export class ServerHandle {
       this.connection = connection;
       const tools = await connection.listTools(AbortSignal.timeout(startTimeoutMs));
       if (generation !== this.generation) throw new ToolError('unavailable', `MCP server "${this.name}": ${this.message}`);
-      this.tools = tools;
-      this.set('running', `${tools.length} tool${tools.length === 1 ? '' : 's'}${connection.pid ? `, pid ${connection.pid}` : ''}.`);
+      this.listed(tools, connection);
       return connection;
     } catch (e) {
       if (generation === this.generation) this.failed(generation, `could not start: ${errorText(e)}${this.stderrTail ? ` (its output: ${this.stderrTail.trim()})` : ''}`);
@@ -168,12 +167,15 @@ export class ServerHandle {
     if (!connection || generation !== this.generation) return;
     try {
       const tools = await connection.listTools(AbortSignal.timeout(this.options.startTimeoutMs));
-      if (generation !== this.generation) return;
-      this.tools = tools;
-      this.set('running', `${tools.length} tool${tools.length === 1 ? '' : 's'}${connection.pid ? `, pid ${connection.pid}` : ''}.`);
+      if (generation === this.generation) this.listed(tools, connection);
     } catch (e) {
       this.options.logger.warn(`MCP server "${this.name}": could not refresh its tool list: ${errorText(e)}`);
     }
+  }
+
+  private listed(tools: Tool[], connection: McpConnection): void {
+    this.tools = tools;
+    this.set('running', `${tools.length} tool${tools.length === 1 ? '' : 's'}${connection.pid ? `, pid ${connection.pid}` : ''}.`);
   }
 
   private stderr(text: string): void {

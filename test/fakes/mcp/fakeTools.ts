@@ -89,6 +89,11 @@ export function createFakeServer(options: FakeServerOptions = {}): McpServer {
       return new Promise(() => {});
     });
   }
+  // Registering after connect makes the SDK send notifications/tools/list_changed.
+  server.registerTool('add_tool', { description: 'Adds a tool at run time.', inputSchema: { name: z.string() } }, async ({ name }) => {
+    server.registerTool(name, { description: 'Added at run time.', annotations: { readOnlyHint: true } }, async () => ({ content: [{ type: 'text', text: `I am ${name}` }] }));
+    return { content: [{ type: 'text', text: `added ${name}` }] };
+  });
   return server;
 }
 

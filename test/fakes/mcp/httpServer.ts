@@ -24,6 +24,13 @@ export class FakeMcpHttpServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** Forgets every session, as a restarted server would: the next request with an old session id gets 404. */
+  async expireSessions(): Promise<void> {
+    const transports = [...this.transports.values()];
+    this.transports.clear();
+    await Promise.all(transports.map((t) => t.close()));
+  }
+
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     this.requests.push({ method: req.method ?? '', headers: req.headers });
     try {

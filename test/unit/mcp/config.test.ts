@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { toolSpec } from '../../../src/tools/tool';
 import { parseMcpJson, readMcpJsonFile, resolveServers, serversSetting } from '../../../src/mcp/config';
@@ -7,6 +8,7 @@ import { validatorForJsonSchema } from '../../../src/mcp/jsonSchemaCheck';
 import { mcpAccess, mcpToolDefinition } from '../../../src/mcp/mcpTool';
 import { parseEnvFile, stdioEnv } from '../../../src/mcp/serverEnv';
 import { MAX_TOOL_NAME_LENGTH, namespaceToolNames } from '../../../src/mcp/toolNames';
+import { resolveVariables } from '../../../src/mcp/variables';
 import { tempWorkspace } from '../../fakes/tempWorkspace';
 
 const ctx = { workspaceFolder: '/ws/project', env: { TOKEN: 'tok-123', HOME: '/home/u' } };
@@ -32,6 +34,12 @@ describe('MCP configuration', () => {
       { name: 'remote', origin: '/ws/project/.vscode/mcp.json', transport: 'http', url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer tok-123' } },
       { name: 'untyped', origin: '/ws/project/.vscode/mcp.json', transport: 'stdio', command: 'uvx', args: ['srv'], env: {}, cwd: '/ws/project' },
     ]);
+  });
+
+  it('resolves the predefined variables, an unset ${env:X} as empty (as VS Code does), and refuses the rest', () => {
+    assert.equal(resolveVariables('${userHome}${pathSeparator}x ${env:NOPE}|${workspaceRoot}', ctx), `${os.homedir()}${path.sep}x |/ws/project`);
+    assert.throws(() => resolveVariables('${command:pick}', ctx), /\$\{command:pick\} is not supported: use \$\{workspaceFolder\}/);
+    assert.throws(() => resolveVariables('${config:editor.tabSize}', ctx), /is not supported/);
   });
 
   it('disables only the bad entries, each with a message that names the server and the problem', () => {

@@ -71,6 +71,7 @@ describe('McpManager with real MCP servers', function () {
         ['mcp__local__tool_error', 'read'],
         [tools[7].name, 'read'],
         ['mcp__local__crash', 'write'],
+        ['mcp__local__add_tool', 'write'],
       ],
     );
     assert.match(tools[7].name, /^mcp__local__lookup_v2_x+_[0-9a-f]{8}$/);
@@ -78,7 +79,7 @@ describe('McpManager with real MCP servers', function () {
     assert.deepEqual(changes.map((c) => c[0].status), ['starting', 'running']);
     const local = state(m, 'local');
     assert.equal(local.transport, 'stdio');
-    assert.match(local.message, /^9 tools, pid \d+\.$/);
+    assert.match(local.message, /^10 tools, pid \d+\.$/);
     assert.deepEqual(local.tools[0], { name: 'slow_echo', fanoutName: 'mcp__local__slow_echo', description: 'Echoes text after ms milliseconds.', access: 'read', enabled: true });
 
     assert.equal(await run(byName(tools, 'mcp__local__slow_echo'), { text: 'hello', ms: 0 }), 'hello');
@@ -171,12 +172,33 @@ describe('McpManager with real MCP servers', function () {
     const crashed = state(m, 'local');
     assert.equal(crashed.status, 'stopped');
     assert.match(crashed.message, /crashing on purpose.*Restarts on next use\./);
-    assert.equal(crashed.tools.length, 9, 'its tools stay known while it is down');
+    assert.equal(crashed.tools.length, 10, 'its tools stay known while it is down');
 
     const again = (await runBatch(scheduler, [call('p2', 'mcp__local__whoami', {})])).results[0];
     assert.ok(again.ok, again.content);
     assert.notEqual(again.content, pid, 'a new process answered');
     assert.equal(state(m, 'local').status, 'running');
+  });
+
+  it('reconnects to an HTTP server that lost the session, on the call after the one that failed', async () => {
+    http = await new FakeMcpHttpServer().start();
+    const m = manager({ remote: { type: 'http', url: http.url } });
+    const echo = byName(await m.tools(), 'mcp__remote__slow_echo');
+    await http.expireSessions();
+    await assert.rejects(run(echo, { text: 'lost' }), { code: 'failed', message: /^The MCP server "remote" stopped while running slow_echo.*restarted on the next call/ });
+    assert.equal(state(m, 'remote').status, 'stopped');
+    assert.equal(await run(echo, { text: 'back' }), 'back');
+    assert.equal(state(m, 'remote').status, 'running');
+  });
+
+  it('follows a server that changes its tool list (notifications/tools/list_changed)', async () => {
+    const m = manager({ local: await stdio() });
+    const tools = await m.tools();
+    const changed = new Promise<McpServerState[]>((resolve) => m.onDidChange((s) => s[0].tools.some((t) => t.name === 'late_tool') && resolve(s)));
+    assert.equal(await run(byName(tools, 'mcp__local__add_tool'), { name: 'late_tool' }), 'added late_tool');
+    const states = await changed;
+    assert.deepEqual(states[0].tools.find((t) => t.name === 'late_tool'), { name: 'late_tool', fanoutName: 'mcp__local__late_tool', description: 'Added at run time.', access: 'read', enabled: true });
+    assert.equal(await run(byName(await m.tools(), 'mcp__local__late_tool'), {}), 'I am late_tool');
   });
 
   it('gives up on a server after too many failures in the window, with a clear state, until restart()', async () => {
