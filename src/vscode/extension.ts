@@ -1,5 +1,6 @@
 // Entry point. Activation only wires objects together: provider SDKs load on the first request (createProvider
 // imports them lazily), the workspace and ripgrep are looked up on first use. The time it takes is logged.
+import { loadStartedAt } from './loadClock';
 import * as vscode from 'vscode';
 import { ConversationStore } from '../agent/conversationStore';
 import { redactingLogger } from '../host/logger';
@@ -32,7 +33,11 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, view),
     ...registerCommands({ chat, view, keys, settings, log }),
   );
-  logger.info(`Fanout ${context.extension.packageJSON.version as string} activated in ${(performance.now() - started).toFixed(1)} ms (VS Code ${vscode.version}, ${context.extension.extensionKind === vscode.ExtensionKind.UI ? 'local' : 'workspace'} extension host)`);
+  const ms = (n: number) => `${n.toFixed(1)} ms`;
+  logger.info(
+    `Fanout ${context.extension.packageJSON.version as string} activated in ${ms(performance.now() - started)} ` +
+      `(modules evaluated in ${ms(started - loadStartedAt)}; VS Code ${vscode.version})`,
+  );
 }
 
 export function deactivate(): void {
