@@ -33,3 +33,26 @@ function languageHint(path: string): string {
   const ext = /\.([A-Za-z0-9]+)$/.exec(path)?.[1]?.toLowerCase();
   return ext && ext.length <= 10 ? ext : '';
 }
+
+/** The protocol's cap on one attachment's text; a larger file is referenced, not inlined. */
+export const MAX_ATTACHMENT_CHARS = 200_000;
+
+/**
+ * Fills in the text of attachments that arrived without it (a file picked with `@` in the chat, which cannot read
+ * files): the whole file, or the selected lines. One that cannot be read, or is too large, stays a reference.
+ */
+export async function withContent(attachments: readonly Attachment[], read: (path: string) => Promise<string>): Promise<Attachment[]> {
+  return Promise.all(
+    attachments.map(async (a) => {
+      if (a.text !== undefined) return a;
+      let text: string;
+      try {
+        text = await read(a.path);
+      } catch {
+        return a;
+      }
+      if (a.startLine !== undefined) text = text.split('\n').slice(a.startLine - 1, a.endLine ?? a.startLine).join('\n');
+      return text.length <= MAX_ATTACHMENT_CHARS ? { ...a, text } : a;
+    }),
+  );
+}

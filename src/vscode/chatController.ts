@@ -9,9 +9,10 @@ import { actionsForError } from '../agent/uiEvents';
 import type { Logger } from '../host/logger';
 import { NodeProcessRunner } from '../node/nodeProcessRunner';
 import { estimateCostUsd } from '../providers/pricing';
-import { formatUserText } from '../shared/attachments';
+import { formatUserText, withContent } from '../shared/attachments';
 import type { Attachment, ConversationSummary, ErrorAction, HostMessage } from '../shared/protocol';
 import { builtinRegistry } from '../tools';
+import { normalizeWorkspacePath } from '../tools/paths';
 import type { ApiKeys } from './apiKeys';
 import { ChangeReview } from './changeReview';
 import type { ChatViewProvider } from './chatViewProvider';
@@ -93,7 +94,7 @@ export class ChatController implements vscode.Disposable {
     await this.restoring;
     const session = this.active;
     try {
-      const outcome = await session.send(formatUserText(text, attachments));
+      const outcome = await session.send(formatUserText(text, await this.attachmentContent(attachments)));
       if (outcome.status === 'error') this.showError(outcome.text, outcome.error?.kind);
       return outcome;
     } catch (e) {
@@ -104,6 +105,16 @@ export class ChatController implements vscode.Disposable {
     } finally {
       void this.postHistory();
     }
+  }
+
+  /** Files picked in the chat arrive as paths: read them (unsaved editor text included) into the request. */
+  private async attachmentContent(attachments: readonly Attachment[]): Promise<Attachment[]> {
+    if (attachments.every((a) => a.text !== undefined)) return [...attachments];
+    const ws = await this.workspace().catch(() => undefined);
+    return withContent(attachments, async (p) => {
+      if (!ws) throw new Error('no workspace');
+      return (await ws.readFile(normalizeWorkspacePath(p))).text;
+    });
   }
 
   stop(): boolean {

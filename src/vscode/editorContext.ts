@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
+import { MAX_ATTACHMENT_CHARS } from '../shared/attachments';
 import type { Attachment } from '../shared/protocol';
 import { tokenFor } from './cancellation';
 
-const MAX_ATTACHMENT_CHARS = 200_000;
 const MENTION_RESULTS = 20;
 
 /** The active editor's selection (or its whole file when nothing is selected) as a chat attachment. */

@@ -4,7 +4,7 @@ import { defaultApprovalPolicy, type ApprovalPolicy } from '../../src/agent/appr
 import { Scheduler } from '../../src/agent/scheduler';
 import { actionsForError, toUiEvent } from '../../src/agent/uiEvents';
 import { readUserSettings } from '../../src/agent/userSettings';
-import { attachmentLabel, fenceFor, formatUserText } from '../../src/shared/attachments';
+import { attachmentLabel, fenceFor, formatUserText, withContent } from '../../src/shared/attachments';
 import { parseHostMessage, uiAgentEventSchema } from '../../src/shared/protocol';
 import { builtinRegistry } from '../../src/tools';
 import { toolRegistry } from '../../src/tools/tool';
@@ -174,5 +174,30 @@ describe('readUserSettings', () => {
     assert.equal(problems.length, 6);
     assert.ok(problems.some((p) => p.includes('fanout.provider') && p.includes('openai-compatible')));
     assert.ok(problems.some((p) => p.includes('fanout.maxConcurrentTools must be a whole number from 1 to 64')));
+  });
+});
+
+describe('withContent (attachments picked by path)', () => {
+  const files: Record<string, string> = { 'a.ts': 'one\ntwo\nthree\n', 'big.txt': 'x'.repeat(200_001) };
+  const read = async (p: string) => {
+    if (!(p in files)) throw new Error('not found');
+    return files[p]!;
+  };
+
+  it('reads whole files and selected lines, and leaves what it cannot read (or is too large) as a reference', async () => {
+    const out = await withContent(
+      [
+        { kind: 'file', path: 'a.ts' },
+        { kind: 'selection', path: 'a.ts', startLine: 2, endLine: 3 },
+        { kind: 'file', path: 'missing.ts' },
+        { kind: 'file', path: 'big.txt' },
+        { kind: 'selection', path: 'a.ts', startLine: 1, endLine: 1, text: 'given' },
+      ],
+      read,
+    );
+    assert.deepEqual(
+      out.map((a) => a.text),
+      ['one\ntwo\nthree\n', 'two\nthree', undefined, undefined, 'given'],
+    );
   });
 });
