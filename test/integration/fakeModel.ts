@@ -1,15 +1,13 @@
 // The scripted model behind the integration and workbench tests: a FakeOpenAIServer (the real Chat Completions SSE
-// wire) whose replies are chosen by a marker in the user's message, `[scenario:<name>] key=value ...`, and by how
-// many model turns of that request came before. A second tiny HTTP endpoint lets the tests inside the extension
-// host read back what reached the "model" (request bodies, auth header), which is how they check the wire.
-import { mkdtempSync, rmSync } from 'node:fs';
+// wire) whose replies are chosen by a marker in the user's message, `[scenario:<name>] key=value ...` (or, for the
+// screenshot's sake, by REVIEW_PROMPT alone), and by how many model turns of that request came before. A second
+// tiny HTTP endpoint lets the tests inside the extension host read back what reached the "model" (request bodies,
+// auth header), which is how they check the wire.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import type { Fault, RecordedRequest } from '../fakes/httpFake';
 import { FakeOpenAIServer, type ScriptedCall, type ScriptedTurn } from '../fakes/openaiServer';
-import { HELLO_ANSWER, MATH_EDITS, NOTES_TEXT } from './scenarioData';
+import { HELLO_ANSWER, MATH_EDITS, NOTES_TEXT, REVIEW_ANSWER, REVIEW_EDITS, REVIEW_PROMPT } from './scenarioData';
 
 /** One chat request as the scenarios see it. */
 export interface ScenarioRequest {
@@ -28,13 +26,14 @@ const MARKER = /\[scenario:([\w-]+)\]/;
 const final = (text: string): ScriptedTurn => ({ text, chunkDelayMs: 5 });
 const call = (name: string, args: Record<string, unknown>): ScriptedCall => ({ name, arguments: args });
 
-const cleanupDirs: string[] = [];
-
-/** A rendezvous of two run_tests calls (see test/fixtures/workspace/tests/run.js); `dir` is fresh per request. */
-function rendezvousPair(waitMs: number): ScriptedCall[] {
-  const dir = mkdtempSync(path.join(tmpdir(), 'fanout-rendezvous-'));
-  cleanupDirs.push(dir);
-  return [call('run_tests', { filter: `rendezvous:a:b:${waitMs}:${dir}` }), call('run_tests', { filter: `rendezvous:b:a:${waitMs}:${dir}` })];
+/**
+ * Two run_tests calls that can only "meet" if they run at the same time (see test/fixtures/workspace/tests/run.js):
+ * each announces itself and waits up to `waitMs` for the other. The token is fresh per turn.
+ */
+function rendezvousPair(waitMs?: number): ScriptedCall[] {
+  const token = Math.random().toString(36).slice(2, 8);
+  const wait = waitMs === undefined ? '' : ` wait=${waitMs}`;
+  return [call('run_tests', { filter: `math with greet #${token}${wait}` }), call('run_tests', { filter: `greet with math #${token}${wait}` })];
 }
 
 export const SCENARIOS: Record<string, Scenario> = {
@@ -45,7 +44,7 @@ export const SCENARIOS: Record<string, Scenario> = {
    * Turn 1: reads, a search, a listing and two run_tests that can only "meet" if they run at the same time.
    * Turn 2: three dependent edits of src/math.js, one of src/config.js, and a new file. Turn 3: the answer.
    */
-  parallel: ({ step, args }) => {
+  parallel: ({ step }) => {
     if (step === 0) {
       return {
         text: 'Looking at the project first.',
@@ -54,7 +53,7 @@ export const SCENARIOS: Record<string, Scenario> = {
           call('read_file', { path: 'src/config.js' }),
           call('search_workspace', { query: 'module.exports' }),
           call('list_files', { path: 'src' }),
-          ...rendezvousPair(Number(args.wait ?? 30_000)),
+          ...rendezvousPair(),
         ],
       };
     }
@@ -72,7 +71,7 @@ export const SCENARIOS: Record<string, Scenario> = {
   },
 
   /** Only the rendezvous pair; `wait=` bounds how long each probe waits for the other. */
-  rendezvous: ({ step, args }) => (step === 0 ? { calls: rendezvousPair(Number(args.wait ?? 30_000)) } : final('Tests ran.')),
+  rendezvous: ({ step, args }) => (step === 0 ? { calls: rendezvousPair(args.wait ? Number(args.wait) : undefined) } : final('Tests ran.')),
 
   /** Reads `file=`, then replaces `old=` with `new=` in it (underscores stand for spaces). */
   edit: ({ step, args }) => {
@@ -97,6 +96,38 @@ export const SCENARIOS: Record<string, Scenario> = {
           ],
         }
       : final('This turn should never be asked for.'),
+
+  /** The answer streamed slowly enough for a browser to see it grow. */
+  'slow-hello': () => ({ text: HELLO_ANSWER, chunkDelayMs: 120 }),
+
+  /** The workbench demo: a parallel batch, then one edit in each of three files, then a markdown answer. */
+  review: ({ step }) => {
+    if (step === 0) {
+      return {
+        text: 'Reading the project and running the tests at the same time.',
+        chunkDelayMs: 30,
+        calls: [
+          call('read_file', { path: 'src/math.js' }),
+          call('read_file', { path: 'src/greet.js' }),
+          call('read_file', { path: 'src/config.js' }),
+          call('search_workspace', { query: 'module.exports' }),
+          call('list_files', { path: 'src' }),
+          ...rendezvousPair(),
+        ],
+      };
+    }
+    if (step === 1) {
+      return {
+        text: 'Applying the changes.',
+        calls: REVIEW_EDITS.map((e) => call('apply_edit', e)),
+      };
+    }
+    return { text: REVIEW_ANSWER, chunkDelayMs: 10 };
+  },
+
+  /** A run_tests that hangs until stopped (pid written to `marker=`), next to a read. */
+  hang: ({ step, args }) =>
+    step === 0 ? { calls: [call('run_tests', { filter: `hang:${args.marker}` }), call('read_file', { path: 'src/math.js' })] } : final('Never reached.'),
 
   /** Rejects the request the way a proxy that echoes credentials would: the key must not reach any log. */
   'echo-key': ({ req }) => ({
@@ -123,7 +154,8 @@ export function scenarioRequest(req: RecordedRequest): ScenarioRequest & { scena
   const messages = (req.body?.messages ?? []) as { role: string }[];
   const step = messages.slice(last.index + 1).filter((m) => m.role === 'assistant').length;
   const args = Object.fromEntries([...last.text.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1], m[2]]));
-  return { step, userText: last.text, args, req, scenario: MARKER.exec(last.text)?.[1] };
+  const scenario = MARKER.exec(last.text)?.[1] ?? (last.text.trim() === REVIEW_PROMPT ? 'review' : undefined);
+  return { step, userText: last.text, args, req, scenario };
 }
 
 /** The fake model: every chat request is answered by the scenario its last user message names. */
@@ -135,10 +167,6 @@ export function startFakeModel(): Promise<FakeOpenAIServer> {
     return scenario(r);
   });
   return server.start();
-}
-
-export function cleanupScenarioDirs(): void {
-  for (const dir of cleanupDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** What the tests in the extension host may read back: the chat requests, with the auth header but no others. */

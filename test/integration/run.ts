@@ -12,7 +12,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import { cleanupScenarioDirs, startFakeModel, startWireEndpoint } from './fakeModel';
+import { startFakeModel, startWireEndpoint } from './fakeModel';
 import { loadHost, REPO_ROOT } from './hostApi';
 import type { TestResults } from './host/results';
 
@@ -134,7 +134,6 @@ async function main(): Promise<number> {
   } finally {
     await wire.close();
     await model.close();
-    cleanupScenarioDirs();
     rmSync(scratch, { recursive: true, force: true });
     forget();
   }

@@ -10,3 +10,25 @@ export const MATH_EDITS = [
 
 export const HELLO_ANSWER = 'Hello from the fake model. This answer arrives in small chunks.';
 export const NOTES_TEXT = '# Notes\n\nWritten by the fake model.\n';
+
+/** A plain prompt that selects the `review` scenario without a marker (it is in the README's screenshot). */
+export const REVIEW_PROMPT = 'Add a subtract function, make the greeting friendlier and raise the retries to 5.';
+
+/** The `review` scenario's edits: one per file, so the changed-files list has three entries to keep or undo. */
+export const REVIEW_EDITS = [
+  { path: 'src/math.js', oldText: 'function multiply(a, b) {', newText: 'function subtract(a, b) {\n  return a - b;\n}\n\nfunction multiply(a, b) {' },
+  { path: 'src/greet.js', oldText: 'Hello, ${name}!', newText: 'Hello, ${name}! Welcome back.' },
+  { path: 'src/config.js', oldText: 'retries: 3', newText: 'retries: 5' },
+];
+
+export const REVIEW_ANSWER = [
+  'Done. Three reads, a search, a listing and two test runs went out **in one batch**; then one edit per file:',
+  '',
+  '- `src/math.js`: new `subtract(a, b)`',
+  '- `src/greet.js`: a friendlier greeting',
+  '- `src/config.js`: `retries` raised to 5',
+  '',
+  '```js',
+  'subtract(5, 3); // 2',
+  '```',
+].join('\n');
