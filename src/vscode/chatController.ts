@@ -93,6 +93,8 @@ export class ChatController implements vscode.Disposable {
   async send(text: string, attachments: readonly Attachment[] = []): Promise<RunOutcome> {
     await this.restoring;
     const session = this.active;
+    // This chat is the one to reopen after a window reload.
+    void this.deps.state.update(ACTIVE_KEY, session.conversation.id);
     try {
       const outcome = await session.send(formatUserText(text, await this.attachmentContent(attachments)));
       if (outcome.status === 'error') this.showError(outcome.text, outcome.error?.kind);
