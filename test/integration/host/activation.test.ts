@@ -65,6 +65,10 @@ describe('activation', () => {
     assert.equal(vscode.workspace.getConfiguration('fanout').get('model'), 'gpt-fake-integration');
   });
 
+  it('shows its log with fanout.showLog', async () => {
+    await vscode.commands.executeCommand('fanout.showLog');
+  });
+
   it('writes its "Fanout" log channel (activation line)', () => {
     assert.match(fanoutLog(), /Fanout \d+\.\d+\.\d+ activated in [\d.]+ ms/);
   });
