@@ -83,7 +83,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     if (message.type === 'ready') this.ready = false;
     this.onMessage(message).catch((e: unknown) => {
       this.logger.error(`handling ${message.type} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      this.post({ type: 'error', message: `Fanout could not handle that (${e instanceof Error ? e.message : String(e)}).`, actions: ['showLog'] });
+      const error: HostMessage = { type: 'error', message: `Fanout could not handle that (${e instanceof Error ? e.message : String(e)}).`, actions: ['showLog'] };
+      // A failed redraw must still leave a live view that can show the error.
+      if (message.type === 'ready') this.open([error]);
+      else this.post(error);
     });
   }
 
