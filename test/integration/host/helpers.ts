@@ -102,12 +102,14 @@ function findFiles(dir: string, match: (p: string) => boolean, depth = 0): strin
   });
 }
 
-/** `batch turn=N calls=C failed=F wall=Wms ...: name(summary) Xms ok, ...` lines of the log, parsed. */
+/** `batch turn=N calls=C failed=F wall=Wms stream=Sms: name(summary) Xms ok, ...` lines of the log, parsed. */
 export interface BatchLine {
   turn: number;
   calls: number;
   failed: number;
   wallMs: number;
+  /** When the model's stream ended, from the batch start; calls that wait for the whole turn start after it. */
+  streamMs: number;
   callMs: { name: string; summary: string; ms: number; ok: boolean }[];
   raw: string;
 }
@@ -115,10 +117,10 @@ export interface BatchLine {
 export function batchLines(log: string): BatchLine[] {
   const out: BatchLine[] = [];
   for (const raw of log.split('\n')) {
-    const m = /batch turn=(\d+) calls=(\d+) failed=(\d+) wall=(\d+)ms[^:]*: (.*)$/.exec(raw);
+    const m = /batch turn=(\d+) calls=(\d+) failed=(\d+) wall=(\d+)ms(?: stream=(\d+)ms)?: (.*)$/.exec(raw);
     if (!m) continue;
-    const callMs = [...m[5].matchAll(/(\w+)\((.*?)\)\^? (\d+)ms ([^,]+)/g)].map((c) => ({ name: c[1], summary: c[2], ms: Number(c[3]), ok: c[4] === 'ok' }));
-    out.push({ turn: Number(m[1]), calls: Number(m[2]), failed: Number(m[3]), wallMs: Number(m[4]), callMs, raw });
+    const callMs = [...m[6].matchAll(/(\w+)\((.*?)\)\^? (\d+)ms ([^,]+)/g)].map((c) => ({ name: c[1], summary: c[2], ms: Number(c[3]), ok: c[4] === 'ok' }));
+    out.push({ turn: Number(m[1]), calls: Number(m[2]), failed: Number(m[3]), wallMs: Number(m[4]), streamMs: Number(m[5] ?? 0), callMs, raw });
   }
   return out;
 }
