@@ -203,15 +203,18 @@ export class Batch {
     const { options } = this.scheduler;
     const lock = this.scheduler.locks.acquire(prepared.files);
     let released = false;
-    const releaseLater = (p: Promise<unknown>) => {
-      // The lock is held until the tool really stops, so a zombie write cannot race the next one; a tool that
-      // ignores its signal is given a grace period, after which the file is freed anyway.
+    const releaseLater = (p: Promise<unknown>, callSignal: AbortSignal) => {
+      // The lock is held until the tool really stops, so a zombie write cannot race the next one. Only once the call
+      // is aborted (stop or timeout) does a tool that ignores its signal get a grace period, after which the file is
+      // freed anyway; a slow call that was never aborted keeps its lock for as long as it runs.
       const free = () => {
         if (!released) lock.release();
         released = true;
       };
       p.then(free, free);
-      setTimeout(free, options.cancelGraceMs).unref?.();
+      const arm = () => setTimeout(free, options.cancelGraceMs).unref?.();
+      if (callSignal.aborted) arm();
+      else callSignal.addEventListener('abort', arm, { once: true });
     };
     try {
       const early = prepared.tool.access === 'read' && !options.sequential && !this.needsApproval(prepared);
@@ -235,7 +238,7 @@ export class Batch {
     }
   }
 
-  private async execute(entry: Entry, releaseLater: (p: Promise<unknown>) => void): Promise<ToolResult> {
+  private async execute(entry: Entry, releaseLater: (p: Promise<unknown>, callSignal: AbortSignal) => void): Promise<ToolResult> {
     if (this.signal.aborted) throw new ToolError('cancelled', 'Cancelled before it started.');
     const prepared = entry.prepared as Extract<PreparedCall, { ok: true }>;
     const timeoutMs = this.scheduler.timeoutFor(prepared.tool.name);
@@ -247,7 +250,7 @@ export class Batch {
     entry.log.early = !this.sealed;
     this.update(entry, 'running');
     const work = prepared.tool.execute(prepared.input, { ...this.scheduler.options.context, signal: controller.signal });
-    releaseLater(work);
+    releaseLater(work, controller.signal);
     try {
       // A running call ends with its own outcome: an edit that completes during a stop is reported as applied.
       // Only when the tool ignores its signal past the grace period is it reported cancelled/timed out anyway.

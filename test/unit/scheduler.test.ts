@@ -175,6 +175,15 @@ describe('Scheduler', () => {
       assert.equal(probe.peak, 8);
     });
 
+    it('keeps a file locked for as long as a slow write runs, past the cancel grace period', async () => {
+      const probe = new ConcurrencyProbe();
+      const s = new Scheduler({ tools: toolRegistry([sleepTool(probe, { name: 'w', access: 'write' })]), context: testContext(), cancelGraceMs: 10 });
+      ws = tempWorkspace();
+      await runBatch(s, [call('1', 'w', { ms: 80, path: 'a.ts', label: 'slow' }), call('2', 'w', { ms: 1, path: 'a.ts', label: 'next' })]);
+      assert.equal(probe.peak, 1, 'the second write waited for the first to finish');
+      assert.deepEqual(probe.order, ['slow', 'next']);
+    });
+
     it('serialises writes to one file and orders a later read after them', async () => {
       const probe = new ConcurrencyProbe();
       const s = new Scheduler({
