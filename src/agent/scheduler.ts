@@ -228,7 +228,9 @@ export class Batch {
       }
       if (lock.contended) this.update(entry, 'waiting_lock');
       await this.until(lock.ready);
-      const perTool = this.scheduler.limiterFor(prepared.tool.name);
+      // One at a time means strictly model order: a per-tool queue in front of the single slot would let later
+      // calls overtake.
+      const perTool = options.sequential ? undefined : this.scheduler.limiterFor(prepared.tool.name);
       const slot = () => this.scheduler.global_(() => this.execute(entry, releaseLater));
       return await (perTool ? perTool(slot) : slot());
     } catch (e) {

@@ -2,7 +2,7 @@ import type { ModelProvider, ProviderConfig, ProviderId } from './provider';
 
 export const DEFAULT_MODELS: Record<ProviderId, string> = {
   openai: 'gpt-4.1',
-  anthropic: 'claude-sonnet-4-5',
+  anthropic: 'claude-sonnet-4-6',
   gemini: 'gemini-2.5-flash',
   'openai-compatible': 'llama3.1',
 };

@@ -27,6 +27,8 @@ export const PRICES: Readonly<Record<string, ModelPrice>> = {
   'gpt-5-mini': { input: 0.25, output: 2, cacheRead: 0.025 },
   'gpt-5-nano': { input: 0.05, output: 0.4, cacheRead: 0.005 },
   // Anthropic (cache writes at the 5-minute TTL price, 1.25x input; reads 0.1x)
+  // Sonnet-tier list price, unchanged from Claude 3 Sonnet through 4.5; 4.6 is the SDK's current non-deprecated Sonnet.
+  'claude-sonnet-4-6': { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
   'claude-sonnet-4-5': { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
   'claude-sonnet-4': { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
   'claude-opus-4-1': { input: 15, output: 75, cacheRead: 1.5, cacheWrite: 18.75 },

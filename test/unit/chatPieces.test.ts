@@ -155,8 +155,8 @@ describe('readUserSettings', () => {
   it('takes valid values and the provider default model when model is empty', () => {
     const { settings, problems } = read({ provider: 'anthropic', model: '  ', baseUrl: 'http://localhost:11434/v1', maxConcurrentTools: 3, parallelToolCalls: false, approval: { edit: 'ask' }, testCommand: ' npm t ' });
     assert.deepEqual(problems, []);
-    assert.equal(settings.model, 'claude-sonnet-4-5');
-    assert.equal(settings.agent.model, 'claude-sonnet-4-5');
+    assert.equal(settings.model, 'claude-sonnet-4-6');
+    assert.equal(settings.agent.model, 'claude-sonnet-4-6');
     assert.equal(settings.baseUrl, 'http://localhost:11434/v1');
     assert.equal(settings.agent.maxConcurrentTools, 3);
     assert.equal(settings.agent.parallelToolCalls, false);

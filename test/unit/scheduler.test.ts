@@ -131,10 +131,15 @@ describe('Scheduler', () => {
 
   it('runs calls one by one in sequential mode', async () => {
     const probe = new ConcurrencyProbe();
-    const s = new Scheduler({ tools: toolRegistry([sleepTool(probe)]), context: testContext(), sequential: true });
-    await runBatch(s, Array.from({ length: 5 }, (_, i) => call(`c${i}`, 'sleep', { ms: 3, label: String(i) })));
+    const s = new Scheduler({
+      tools: toolRegistry([sleepTool(probe), sleepTool(probe, { name: 'capped', access: 'exec' })]),
+      context: testContext(),
+      sequential: true,
+      perTool: { capped: { maxConcurrent: 4 } },
+    });
+    await runBatch(s, Array.from({ length: 5 }, (_, i) => call(`c${i}`, i === 1 ? 'capped' : 'sleep', { ms: 3, label: String(i) })));
     assert.equal(probe.peak, 1);
-    assert.deepEqual(probe.order, ['0', '1', '2', '3', '4']);
+    assert.deepEqual(probe.order, ['0', '1', '2', '3', '4'], 'a tool with its own limit does not fall behind later calls');
   });
 
   it('truncates large results, keeping head and tail with a note', async () => {
