@@ -19,6 +19,8 @@ export class FileLocks {
    * or later claims would wait forever.
    */
   acquire(files: readonly FileAccess[]): { ready: Promise<void>; release: () => void; contended: boolean } {
+    // Most calls (searches, listings, tests) touch no file: no bookkeeping, no allocation.
+    if (files.length === 0) return NO_LOCK;
     const waits: Promise<void>[] = [];
     let releaseFn!: () => void;
     const done = new Promise<void>((resolve) => (releaseFn = resolve));
@@ -42,7 +44,7 @@ export class FileLocks {
         else this.holders.delete(path);
       }
     };
-    return { ready: Promise.all(waits).then(() => undefined), release, contended: waits.length > 0 };
+    return { ready: waits.length ? Promise.all(waits).then(() => undefined) : RESOLVED, release, contended: waits.length > 0 };
   }
 
   /** Paths with a live claim; for tests and diagnostics. */
@@ -50,6 +52,9 @@ export class FileLocks {
     return this.holders.size;
   }
 }
+
+const RESOLVED = Promise.resolve();
+const NO_LOCK = { ready: RESOLVED, release: () => {}, contended: false };
 
 /** One claim per path; a call that both reads and writes a path holds it as a writer. */
 function dedupe(files: readonly FileAccess[]): FileAccess[] {

@@ -138,6 +138,7 @@ export class Batch {
   private sealed = false;
   private readonly sealGate: Deferred<void> = deferred();
   private readonly pendingApprovals: { entry: Entry; decide: Deferred<{ allowed: boolean; reason?: string }> }[] = [];
+  private readonly waiters = new Set<(e: unknown) => void>();
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -145,8 +146,18 @@ export class Batch {
     private readonly signal: AbortSignal,
     private readonly onUpdate: (u: CallUpdate) => void,
   ) {
-    // Every waiting call listens for the stop; hundreds per batch is expected, not a leak.
+    // Running calls each listen for the stop (at most the concurrency cap, plus MCP clients): not a leak.
     setMaxListeners(0, signal);
+    // Waiting calls share ONE listener: a listener each would make a 1000-call batch quadratic (EventTarget
+    // scans its list on every add).
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const reject of this.waiters) reject(new ToolError('cancelled', 'Cancelled before it started.'));
+        this.waiters.clear();
+      },
+      { once: true },
+    );
   }
 
   get size(): number {
@@ -323,9 +334,8 @@ export class Batch {
   private until<T>(p: Promise<T>): Promise<T> {
     if (this.signal.aborted) return Promise.reject(new ToolError('cancelled', 'Cancelled before it started.'));
     return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(new ToolError('cancelled', 'Cancelled before it started.'));
-      this.signal.addEventListener('abort', onAbort, { once: true });
-      p.then(resolve, reject).finally(() => this.signal.removeEventListener('abort', onAbort));
+      this.waiters.add(reject);
+      p.then(resolve, reject).finally(() => this.waiters.delete(reject));
     });
   }
 

@@ -32,9 +32,9 @@ export const readFile = defineTool({
     if (text.slice(0, 8192).includes('\0')) throw new ToolError('binary_file', `${path} is a binary file; read_file reads text only.`);
     ctx.files.recordSeen(path, text);
 
+    if (input.startLine === undefined && input.endLine === undefined) return text;
     const lines = text.split('\n');
     const total = text.endsWith('\n') ? lines.length - 1 : lines.length;
-    if (input.startLine === undefined && input.endLine === undefined) return text;
     const start = input.startLine ?? 1;
     const end = Math.min(input.endLine ?? total, total);
     if (start > total) throw new ToolError('invalid_arguments', `startLine ${start} is past the end of ${path} (${total} lines).`);

@@ -43,7 +43,11 @@ export function reviewScript(modelLatencyMs: number) {
   };
 }
 
-/** Writes the 8 modules, a caller for each, and a test command that takes `testMs`. */
+/**
+ * Writes the 8 modules, a caller for each, and a test command that takes `testMs`. The command is a shell `sleep`,
+ * not a Node script: on a 2-core machine eight Node start-ups (~130 ms of CPU each) would measure process start-up
+ * contention rather than the agent. (The filter arrives as the last, quoted argument, and is echoed.)
+ */
 export function writeReviewWorkspace(dir: string, testMs: number): string {
   mkdirSync(path.join(dir, 'src'), { recursive: true });
   for (let i = 0; i < REVIEW_FILES; i++) {
@@ -51,8 +55,11 @@ export function writeReviewWorkspace(dir: string, testMs: number): string {
     writeFileSync(path.join(dir, `src/module${i}.ts`), `export function compute${i}(input: number): number {\n${body}\n  return v119;\n}\n`);
     writeFileSync(path.join(dir, `src/use${i}.ts`), `import { compute${i} } from './module${i}';\nexport const r${i} = compute${i}(2);\n`);
   }
-  writeFileSync(path.join(dir, 'fake-test.js'), `setTimeout(() => console.log('1 passing: ' + (process.argv[2] || 'all')), ${testMs});\n`);
-  return `node fake-test.js`;
+  if (process.platform === 'win32') {
+    writeFileSync(path.join(dir, 'fake-test.js'), `setTimeout(() => console.log('1 passing: ' + (process.argv[2] || 'all')), ${testMs});\n`);
+    return `node fake-test.js`;
+  }
+  return `sleep ${(testMs / 1000).toFixed(3)} && echo '1 passing:'`;
 }
 
 /**
