@@ -3,8 +3,8 @@ import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import type { FileText, Listing, SearchMatch, SearchOptions, TextEdit, Workspace } from '../host/workspace';
-import { isInside } from '../tools/paths';
 import { ToolError } from '../tools/toolError';
+import { checkParents, realPathInside } from './containment';
 import { findRipgrep, rgFiles, rgSearch } from './ripgrep';
 import { walkFiles } from './walk';
 
@@ -45,7 +45,7 @@ export class NodeWorkspace implements Workspace {
 
   async createFile(rel: string, text: string, signal?: AbortSignal): Promise<void> {
     const abs = path.join(this.root, rel);
-    await this.checkParents(abs);
+    await checkParents(this.root, abs, rel);
     signal?.throwIfAborted();
     await fs.mkdir(path.dirname(abs), { recursive: true });
     try {
@@ -118,40 +118,8 @@ export class NodeWorkspace implements Workspace {
   }
 
   /** The real path of an existing entry, verified inside the workspace; undefined when nothing is there. */
-  private async realExisting(rel: string): Promise<string | undefined> {
-    const abs = path.join(this.root, rel);
-    let real: string;
-    try {
-      real = await fs.realpath(abs);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ELOOP') throw new ToolError('invalid_path', `${rel} is a symlink loop.`);
-      if (code === 'ENOENT' || code === 'ENOTDIR') {
-        await this.checkParents(abs);
-        return undefined;
-      }
-      throw e;
-    }
-    if (!isInside(this.root, real)) throw new ToolError('path_outside_workspace', `${rel} resolves outside the workspace (through a symlink).`);
-    return real;
-  }
-
-  /** For a path that does not exist yet: its deepest existing ancestor must really be inside the workspace. */
-  private async checkParents(abs: string): Promise<void> {
-    let dir = path.dirname(abs);
-    for (;;) {
-      try {
-        const real = await fs.realpath(dir);
-        if (!isInside(this.root, real)) throw new ToolError('path_outside_workspace', `${path.relative(this.root, abs)} resolves outside the workspace (through a symlink).`);
-        return;
-      } catch (e) {
-        if (e instanceof ToolError) throw e;
-        if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw new ToolError('invalid_path', `${path.relative(this.root, abs)} passes through a symlink loop.`);
-        const parent = path.dirname(dir);
-        if (parent === dir) return;
-        dir = parent;
-      }
-    }
+  private realExisting(rel: string): Promise<string | undefined> {
+    return realPathInside(this.root, rel);
   }
 }
 

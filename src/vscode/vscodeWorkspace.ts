@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../host/logger';
 import type { FileText, Listing, SearchMatch, SearchOptions, TextEdit, Workspace } from '../host/workspace';
 import { ToolError } from '../tools/toolError';
-import { checkContained } from './containment';
+import { realPathInside } from '../node/containment';
 import { isNotFound } from './storage';
 import { WorkspaceSearch } from './workspaceSearch';
 
@@ -157,7 +157,7 @@ export class VscodeWorkspace implements Workspace {
   }
 
   private async contained(rel: string): Promise<boolean> {
-    if (this.realRoot !== undefined) return checkContained(this.realRoot, this.rootUri.fsPath, rel);
+    if (this.realRoot !== undefined) return (await realPathInside(this.realRoot, rel)) !== undefined;
     // Not a local disk (remote FS provider): no symlinks to follow; paths are already normalised.
     try {
       await vscode.workspace.fs.stat(this.uriOf(rel));

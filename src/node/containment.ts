@@ -4,11 +4,12 @@ import { isInside } from '../tools/paths';
 import { ToolError } from '../tools/toolError';
 
 /**
- * Symlink-aware containment for files on a local disk: a workspace-relative path may still lead outside through a
- * link. `realRoot` must already be resolved. Returns whether the entry exists; throws when it escapes.
+ * Symlink-aware containment for files on a local disk, shared by the Node and VS Code workspaces: a
+ * workspace-relative path may still lead outside through a link. `realRoot` must already be resolved. Returns the
+ * entry's real path, or undefined when nothing is there yet; throws when it escapes or loops.
  */
-export async function checkContained(realRoot: string, rootPath: string, rel: string): Promise<boolean> {
-  const abs = path.join(rootPath, rel);
+export async function realPathInside(realRoot: string, rel: string): Promise<string | undefined> {
+  const abs = path.join(realRoot, rel);
   let real: string;
   try {
     real = await fs.realpath(abs);
@@ -17,14 +18,14 @@ export async function checkContained(realRoot: string, rootPath: string, rel: st
     if (code === 'ELOOP') throw new ToolError('invalid_path', `${rel} is a symlink loop.`);
     if (code !== 'ENOENT' && code !== 'ENOTDIR') throw e;
     await checkParents(realRoot, abs, rel);
-    return false;
+    return undefined;
   }
   if (!isInside(realRoot, real)) throw new ToolError('path_outside_workspace', `${rel} resolves outside the workspace (through a symlink).`);
-  return true;
+  return real;
 }
 
 /** For a path that does not exist yet, its deepest existing ancestor must really be inside the workspace. */
-async function checkParents(realRoot: string, abs: string, rel: string): Promise<void> {
+export async function checkParents(realRoot: string, abs: string, rel: string): Promise<void> {
   for (let dir = path.dirname(abs); ; ) {
     try {
       if (!isInside(realRoot, await fs.realpath(dir))) throw new ToolError('path_outside_workspace', `${rel} resolves outside the workspace (through a symlink).`);
