@@ -115,6 +115,9 @@ function parse(argv: string[]) {
     },
   });
   const provider = (values.provider ?? 'openai') as ProviderId;
+  if ((provider as string) === 'vscode-lm') {
+    throw new Error(`the vscode-lm provider is VS Code's Language Model API and works only inside the Fanout extension; the CLI takes ${PROVIDER_IDS.join(', ')}`);
+  }
   if (!PROVIDER_IDS.includes(provider)) throw new Error(`unknown provider "${values.provider}" (expected ${PROVIDER_IDS.join(', ')})`);
   const int = (name: string, v: string | undefined, dflt: number) => {
     if (v === undefined) return dflt;

@@ -1,11 +1,11 @@
 import { DEFAULT_MODELS } from '../providers';
-import { PROVIDER_IDS, type ProviderId } from '../providers/provider';
+import { EXTENSION_PROVIDER_IDS, type ExtensionProviderId } from '../providers/provider';
 import { defaultApprovalPolicy, type ApprovalMode, type ApprovalPolicy } from './approvals';
 import { defaultAgentSettings, type AgentSettings } from './settings';
 
 /** Everything the `fanout.*` settings decide, checked: a bad value falls back to its default with a problem noted. */
 export interface UserSettings {
-  provider: ProviderId;
+  provider: ExtensionProviderId;
   /** Empty setting -> the provider's default model. */
   model: string;
   baseUrl?: string;
@@ -24,7 +24,7 @@ export const SETTING_RANGES = {
 /** `get(key)` reads `fanout.<key>` (undefined when unset). */
 export function readUserSettings(get: (key: string) => unknown): { settings: UserSettings; problems: string[] } {
   const problems: string[] = [];
-  const provider = pick(get('provider'), PROVIDER_IDS, 'openai', 'provider', problems);
+  const provider = pick(get('provider'), EXTENSION_PROVIDER_IDS, 'openai', 'provider', problems);
   const model = str(get('model')) || DEFAULT_MODELS[provider];
   const baseUrl = str(get('baseUrl'));
   if (baseUrl && !/^https?:\/\/[^\s]+$/i.test(baseUrl)) problems.push(`fanout.baseUrl "${baseUrl}" is not an http(s) URL; it is used as given.`);

@@ -1,5 +1,5 @@
 import { parseRetryAfter } from '../agent/backoff';
-import { ProviderError, type ProviderErrorKind, type ProviderId } from './provider';
+import { ProviderError, type ExtensionProviderId, type ProviderErrorKind, type ProviderId } from './provider';
 
 /** Duck-typed view of the error objects the three SDKs throw for HTTP failures. */
 interface HttpishError {
@@ -73,6 +73,6 @@ function headersOf(h: HttpishError['headers']): { get(name: string): string | nu
   return { get: (name) => rec[name] ?? rec[name.toLowerCase()] ?? null };
 }
 
-export function label(provider: ProviderId): string {
-  return { openai: 'OpenAI', anthropic: 'Anthropic', gemini: 'Gemini', 'openai-compatible': 'The OpenAI-compatible server' }[provider];
+export function label(provider: ExtensionProviderId): string {
+  return { openai: 'OpenAI', anthropic: 'Anthropic', gemini: 'Gemini', 'openai-compatible': 'The OpenAI-compatible server', 'vscode-lm': 'VS Code language models' }[provider];
 }

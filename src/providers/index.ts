@@ -1,26 +1,33 @@
-import type { ModelProvider, ProviderConfig, ProviderId } from './provider';
+import type { ExtensionProviderId, ModelProvider, ProviderConfig } from './provider';
 
-export const DEFAULT_MODELS: Record<ProviderId, string> = {
+export const DEFAULT_MODELS: Record<ExtensionProviderId, string> = {
   openai: 'gpt-4.1',
   anthropic: 'claude-sonnet-4-6',
   gemini: 'gemini-2.5-flash',
   'openai-compatible': 'llama3.1',
+  // Empty: the first chat model VS Code offers (whatever the user has installed, e.g. GitHub Copilot Chat).
+  'vscode-lm': '',
 };
 
-export const API_KEY_ENV: Record<ProviderId, string | undefined> = {
+export const API_KEY_ENV: Record<ExtensionProviderId, string | undefined> = {
   openai: 'OPENAI_API_KEY',
   anthropic: 'ANTHROPIC_API_KEY',
   gemini: 'GEMINI_API_KEY',
   'openai-compatible': undefined,
+  'vscode-lm': undefined,
 };
 
-/** Whether the provider cannot work without a key (local OpenAI-compatible servers usually need none). */
-export function requiresApiKey(provider: ProviderId): boolean {
-  return provider !== 'openai-compatible';
+/**
+ * Whether the provider cannot work without a key (local OpenAI-compatible servers usually need none; VS Code's own
+ * models need none either: VS Code asks the user for consent instead).
+ */
+export function requiresApiKey(provider: ExtensionProviderId): boolean {
+  return provider !== 'openai-compatible' && provider !== 'vscode-lm';
 }
 
 /**
- * Creates the adapter. SDKs are loaded here, on first use, so activating the extension never evaluates them.
+ * Creates an HTTP adapter. SDKs are loaded here, on first use, so activating the extension never evaluates them.
+ * (`vscode-lm` needs the `vscode` module: the extension creates it itself.)
  */
 export async function createProvider(config: ProviderConfig): Promise<ModelProvider> {
   switch (config.provider) {

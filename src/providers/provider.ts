@@ -30,13 +30,17 @@ export type ModelEvent =
   | { type: 'notice'; message: string };
 
 export interface ModelProvider {
-  readonly id: ProviderId;
+  readonly id: ExtensionProviderId;
   stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent>;
   listModels?(signal: AbortSignal): Promise<string[]>;
 }
 
+/** The providers reached over HTTP through their SDKs: they work anywhere, the CLI included. */
 export type ProviderId = 'openai' | 'anthropic' | 'gemini' | 'openai-compatible';
 export const PROVIDER_IDS: readonly ProviderId[] = ['openai', 'anthropic', 'gemini', 'openai-compatible'];
+/** Plus `vscode-lm`, VS Code's Language Model API, which exists only inside the extension (src/vscode/lmProvider.ts). */
+export type ExtensionProviderId = ProviderId | 'vscode-lm';
+export const EXTENSION_PROVIDER_IDS: readonly ExtensionProviderId[] = [...PROVIDER_IDS, 'vscode-lm'];
 
 export interface ProviderConfig {
   provider: ProviderId;
@@ -62,7 +66,7 @@ export class ProviderError extends Error {
   constructor(
     readonly kind: ProviderErrorKind,
     message: string,
-    readonly options: { status?: number; retryAfterMs?: number; provider?: ProviderId; cause?: unknown } = {},
+    readonly options: { status?: number; retryAfterMs?: number; provider?: ExtensionProviderId; cause?: unknown } = {},
   ) {
     super(message);
     this.name = 'ProviderError';

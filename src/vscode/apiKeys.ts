@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { API_KEY_ENV } from '../providers';
 import { label } from '../providers/httpErrors';
-import { PROVIDER_IDS, type ProviderId } from '../providers/provider';
+import { PROVIDER_IDS, type ExtensionProviderId, type ProviderId } from '../providers/provider';
 
 const secretName = (p: ProviderId) => `fanout.apiKey.${p}`;
 
@@ -50,9 +50,10 @@ export class ApiKeys implements vscode.Disposable {
   }
 
   /** `fanout.setApiKey`: pick a provider (the configured one first), paste the key into a password box. */
-  async promptAndStore(current: ProviderId): Promise<ProviderId | undefined> {
+  async promptAndStore(current: ExtensionProviderId): Promise<ProviderId | undefined> {
+    // vscode-lm takes no key (VS Code asks for consent): it is not in the list.
     const items = await Promise.all(
-      [current, ...PROVIDER_IDS.filter((p) => p !== current)].map(async (p) => {
+      [...PROVIDER_IDS].sort((a, b) => Number(b === current) - Number(a === current)).map(async (p) => {
         const { source } = await this.get(p);
         const detail = source === 'secret' ? 'key stored' : source === 'env' ? `using $${API_KEY_ENV[p]}` : 'no key';
         return { label: label(p).replace(/^The /, ''), description: `${p} · ${detail}`, provider: p };

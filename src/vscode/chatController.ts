@@ -97,7 +97,7 @@ export class ChatController implements vscode.Disposable {
     void this.deps.state.update(ACTIVE_KEY, session.conversation.id);
     try {
       const outcome = await session.send(formatUserText(text, await this.attachmentContent(attachments)));
-      if (outcome.status === 'error') this.showError(outcome.text, outcome.error?.kind);
+      if (outcome.status === 'error') this.showError(outcome.text, this.errorKind(outcome.error?.kind));
       return outcome;
     } catch (e) {
       const kind = e instanceof RunSetupError ? e.kind : e instanceof SessionBusyError ? 'busy' : undefined;
@@ -273,6 +273,11 @@ export class ChatController implements vscode.Disposable {
       this.changedFilesTimer = undefined;
       void this.postChangedFiles();
     }, 50);
+  }
+
+  /** VS Code's own models refuse with 'auth' when the user has not allowed Fanout: there is no key to set, only a retry. */
+  private errorKind(kind: string | undefined): string | undefined {
+    return kind === 'auth' && this.deps.settings.read().provider === 'vscode-lm' ? 'lm_consent' : kind;
   }
 
   showError(message: string, kind: string | undefined): void {

@@ -2,14 +2,14 @@ import * as vscode from 'vscode';
 import type { UserSettings } from '../agent/userSettings';
 import { DEFAULT_MODELS } from '../providers';
 import { label } from '../providers/httpErrors';
-import { PROVIDER_IDS, type ModelProvider, type ProviderId } from '../providers/provider';
+import { EXTENSION_PROVIDER_IDS, type ExtensionProviderId, type ModelProvider } from '../providers/provider';
 
-type Item = vscode.QuickPickItem & { model?: string; provider?: ProviderId; enter?: true };
+type Item = vscode.QuickPickItem & { model?: string; provider?: ExtensionProviderId; enter?: true };
 
 export interface ModelPickerDeps {
   settings(): UserSettings;
   /** The provider with its key, or a thrown reason (no key, bad config). */
-  provider(id: ProviderId): Promise<ModelProvider>;
+  provider(id: ExtensionProviderId): Promise<ModelProvider>;
   write(key: 'model' | 'provider', value: string): Promise<void>;
 }
 
@@ -25,7 +25,7 @@ export async function pickModel(deps: ModelPickerDeps): Promise<void> {
   let provider = current.provider;
   let loading: AbortController | undefined;
 
-  const load = async (p: ProviderId) => {
+  const load = async (p: ExtensionProviderId) => {
     loading?.abort();
     const mine = (loading = new AbortController());
     provider = p;
@@ -46,9 +46,10 @@ export async function pickModel(deps: ModelPickerDeps): Promise<void> {
     pick.busy = false;
   };
 
-  const itemsFor = (p: ProviderId, models: string[], problem: string | undefined): Item[] => {
+  const itemsFor = (p: ExtensionProviderId, models: string[], problem: string | undefined): Item[] => {
     const active = p === current.provider ? current.model : undefined;
-    const names = [...new Set([...(active ? [active] : []), ...models.sort(), DEFAULT_MODELS[p]])];
+    // vscode-lm has no default name (empty: the first model VS Code offers).
+    const names = [...new Set([...(active ? [active] : []), ...models.sort(), DEFAULT_MODELS[p]])].filter(Boolean);
     const items: Item[] = names.map((m) => ({
       label: m,
       description: [m === active ? 'current' : '', m === DEFAULT_MODELS[p] ? 'default' : ''].filter(Boolean).join(', ') || undefined,
@@ -57,11 +58,11 @@ export async function pickModel(deps: ModelPickerDeps): Promise<void> {
     if (problem) items.push({ label: '$(warning) Could not list models', detail: problem, alwaysShow: true });
     items.push({ label: '$(edit) Enter a model name…', alwaysShow: true, enter: true });
     items.push({ label: 'Other providers', kind: vscode.QuickPickItemKind.Separator });
-    for (const other of PROVIDER_IDS.filter((x) => x !== p)) items.push({ label: `$(arrow-swap) ${label(other).replace(/^The /, '')}`, description: other, provider: other, alwaysShow: true });
+    for (const other of EXTENSION_PROVIDER_IDS.filter((x) => x !== p)) items.push({ label: `$(arrow-swap) ${label(other).replace(/^The /, '')}`, description: other, provider: other, alwaysShow: true });
     return items;
   };
 
-  const chosen = await new Promise<{ model: string; provider: ProviderId } | 'enter' | undefined>((resolve) => {
+  const chosen = await new Promise<{ model: string; provider: ExtensionProviderId } | 'enter' | undefined>((resolve) => {
     pick.onDidAccept(() => {
       const item = pick.selectedItems[0];
       if (item?.provider) return void load(item.provider);

@@ -52,6 +52,8 @@ export async function configureRun(deps: RunSetupDeps, host: { files: FileTracke
 
 /** The configured provider with its key (SecretStorage first, then the environment). */
 export async function providerFor(deps: Pick<RunSetupDeps, 'keys'>, s: Pick<UserSettings, 'provider' | 'baseUrl'>): Promise<ModelProvider> {
+  // VS Code's own models need no key (VS Code asks for consent) and no SDK.
+  if (s.provider === 'vscode-lm') return new (await import('./lmProvider')).VscodeLmProvider();
   const { key } = await deps.keys.get(s.provider);
   if (!key && requiresApiKey(s.provider)) {
     const env = API_KEY_ENV[s.provider];
