@@ -43,7 +43,8 @@ export class ChatController implements vscode.Disposable {
   readonly review: ChangeReview;
   private readonly sessions = new Map<string, ChatSession>();
   private active: ChatSession;
-  private readonly locks = new FileLocks();
+  /** Shared by every chat of the window and by the language model tools other agents call (lmTools.ts). */
+  readonly locks = new FileLocks();
   private readonly tools = builtinRegistry();
   private readonly runner = new NodeProcessRunner();
   private workspacePromise: Promise<VscodeWorkspace> | undefined;

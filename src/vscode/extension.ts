@@ -8,6 +8,7 @@ import { ApiKeys } from './apiKeys';
 import { ChatController } from './chatController';
 import { ChatViewProvider } from './chatViewProvider';
 import { registerCommands } from './commands';
+import { registerLmTools } from './lmTools';
 import { routeMessage } from './messageRouter';
 import { SettingsReader } from './settings';
 import { workspaceFsBlobs } from './storage';
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
     chat,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, view),
     ...registerCommands({ chat, view, keys, settings, log }),
+    ...registerLmTools({ workspace: () => chat.workspace(), locks: chat.locks, settings, logger }),
   );
   const ms = (n: number) => `${n.toFixed(1)} ms`;
   logger.info(

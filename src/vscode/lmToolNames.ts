@@ -1,0 +1,58 @@
+// Fanout's workspace tools as VS Code language model tools (usable by Copilot's agent mode and any other extension
+// through vscode.lm.invokeTool). Just names and labels: activation registers them without loading the tools.
+// package.json's contributes.languageModelTools is generated from this list (see lmToolManifest.ts).
+
+export interface LmToolInfo {
+  /** The name other agents call it by. */
+  name: string;
+  /** The Fanout tool it runs. */
+  tool: 'read_file' | 'search_workspace' | 'list_files' | 'run_tests' | 'apply_edit';
+  /** `#name` in a chat prompt. */
+  toolReferenceName: string;
+  displayName: string;
+  userDescription: string;
+  icon: string;
+}
+
+export const LM_TOOLS: readonly LmToolInfo[] = [
+  {
+    name: 'fanout_read_file',
+    tool: 'read_file',
+    toolReferenceName: 'fanoutReadFile',
+    displayName: 'Read File (Fanout)',
+    userDescription: 'Read a workspace file, including unsaved editor changes.',
+    icon: '$(file)',
+  },
+  {
+    name: 'fanout_search_workspace',
+    tool: 'search_workspace',
+    toolReferenceName: 'fanoutSearch',
+    displayName: 'Search Workspace (Fanout)',
+    userDescription: 'Search file contents across the workspace with ripgrep, honouring .gitignore and your excludes.',
+    icon: '$(search)',
+  },
+  {
+    name: 'fanout_list_files',
+    tool: 'list_files',
+    toolReferenceName: 'fanoutListFiles',
+    displayName: 'List Files (Fanout)',
+    userDescription: 'List the files of a workspace folder, honouring .gitignore and your excludes.',
+    icon: '$(list-tree)',
+  },
+  {
+    name: 'fanout_run_tests',
+    tool: 'run_tests',
+    toolReferenceName: 'fanoutRunTests',
+    displayName: 'Run Tests (Fanout)',
+    userDescription: "Run the project's test command (fanout.testCommand, or the detected one), optionally filtered.",
+    icon: '$(beaker)',
+  },
+  {
+    name: 'fanout_apply_edit',
+    tool: 'apply_edit',
+    toolReferenceName: 'fanoutApplyEdit',
+    displayName: 'Apply Edit (Fanout)',
+    userDescription: "Replace one exact occurrence of text in a file, or create a file; queues behind Fanout's own edits to that file.",
+    icon: '$(edit)',
+  },
+];

@@ -1,0 +1,105 @@
+// Registers Fanout's workspace tools with VS Code's Language Model API at activation. Registration is all activation
+// does: the tools, the scheduler and the test-command detection load on the first call.
+import * as vscode from 'vscode';
+import type { FileLocks } from '../agent/fileLocks';
+import type { Logger } from '../host/logger';
+import type { Workspace } from '../host/workspace';
+import { signalFor } from './cancellation';
+import { LM_TOOLS, type LmToolInfo } from './lmToolNames';
+import type { SettingsReader } from './settings';
+
+export interface LmToolDeps {
+  workspace(): Promise<Workspace>;
+  /** The chat's locks: other agents' edits queue behind Fanout's own. */
+  locks: FileLocks;
+  settings: SettingsReader;
+  logger: Logger;
+}
+
+type Input = Record<string, unknown>;
+
+export function registerLmTools(deps: LmToolDeps): vscode.Disposable[] {
+  const runtime = lazyRuntime(deps);
+  const disposables: vscode.Disposable[] = [];
+  for (const info of LM_TOOLS) {
+    try {
+      disposables.push(vscode.lm.registerTool<Input>(info.name, toolFor(info, deps, runtime)));
+    } catch (e) {
+      // A host without the Language Model API (or without the contribution) still gets the chat.
+      deps.logger.warn(`could not register the language model tool ${info.name}: ${(e as Error).message}`);
+    }
+  }
+  return disposables;
+}
+
+function toolFor(info: LmToolInfo, deps: LmToolDeps, runtime: () => Promise<Runtime>): vscode.LanguageModelTool<Input> {
+  return {
+    async prepareInvocation(options) {
+      const rt = await runtime();
+      const prompt = await rt.prompt(info.tool, options.input ?? {}, async () => {
+        const configured = deps.settings.read().agent.testCommand;
+        return configured ? rt.withFilter(configured, filterOf(options.input)) : rt.detectTestCommand(await deps.workspace(), filterOf(options.input));
+      });
+      return {
+        invocationMessage: prompt.invocationMessage,
+        confirmationMessages: prompt.confirmation && { title: prompt.confirmation.title, message: new vscode.MarkdownString(prompt.confirmation.message) },
+      };
+    },
+    async invoke(options, token) {
+      const rt = await runtime();
+      const { signal, dispose } = signalFor(token);
+      try {
+        const result = await rt.call(info.tool, options.input, signal);
+        if (token.isCancellationRequested) throw new vscode.CancellationError();
+        // A failure is thrown (the caller marks the call failed); its text is what Fanout's own model would see.
+        if (!result.ok) throw new Error(result.content);
+        return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(result.content)]);
+      } finally {
+        dispose();
+      }
+    },
+  };
+}
+
+function filterOf(input: Input | undefined): string | undefined {
+  return typeof input?.filter === 'string' ? input.filter : undefined;
+}
+
+interface Runtime {
+  prompt: typeof import('./lmToolMessages').lmToolPrompt;
+  withFilter: typeof import('../tools/runTests').withFilter;
+  detectTestCommand(workspace: Workspace, filter: string | undefined): Promise<string | undefined>;
+  call(tool: string, input: unknown, signal: AbortSignal): Promise<import('../shared/transcript').ToolResult>;
+}
+
+/** Everything the calls need, loaded and created once, on the first call. */
+function lazyRuntime(deps: LmToolDeps): () => Promise<Runtime> {
+  let loading: Promise<Runtime> | undefined;
+  return () =>
+    (loading ??= (async () => {
+      const [{ lmToolPrompt }, runTests, { runLmToolCall }, { builtinRegistry }, { FileTracker }, { NodeProcessRunner }] = await Promise.all([
+        import('./lmToolMessages'),
+        import('../tools/runTests'),
+        import('./lmToolCall'),
+        import('../tools'),
+        import('../tools/fileTracker'),
+        import('../node/nodeProcessRunner'),
+      ]);
+      const tools = builtinRegistry();
+      const files = new FileTracker();
+      const runner = new NodeProcessRunner();
+      return {
+        prompt: lmToolPrompt,
+        withFilter: runTests.withFilter,
+        async detectTestCommand(workspace, filter) {
+          const base = await runTests.detectTestCommand(workspace);
+          return base && runTests.withFilter(base, filter);
+        },
+        async call(tool, input, signal) {
+          const { agent } = deps.settings.read();
+          const callDeps = { tools, workspace: await deps.workspace(), files, locks: deps.locks, runner, logger: deps.logger, settings: agent };
+          return runLmToolCall(callDeps, tool, input, signal, (u) => deps.logger.trace(`language model tool ${tool} (${u.summary}): ${u.state}`));
+        },
+      };
+    })());
+}
