@@ -123,6 +123,29 @@ export type Attachment = z.infer<typeof attachmentSchema>;
 export const errorActionSchema = z.enum(['setApiKey', 'selectModel', 'retry', 'openSettings', 'showLog']);
 export type ErrorAction = z.infer<typeof errorActionSchema>;
 
+/** One MCP server as the chat view's "MCP servers" panel shows it (see src/vscode/mcpHost.ts). */
+export const mcpServerStateSchema = z.object({
+  name: z.string().max(200),
+  status: z.enum(['starting', 'running', 'stopped', 'error']),
+  message: z.string().max(2000),
+  /** Off in fanout.mcp.disabledServers. */
+  enabled: z.boolean(),
+  /** Declared by an untrusted workspace (Restricted Mode): not started, not toggled. */
+  restricted: z.boolean().optional(),
+  tools: z.array(
+    z.object({
+      /** The server's name for it. */
+      name: z.string().max(500),
+      /** The name the model sees. */
+      fanoutName: z.string().max(200),
+      description: z.string().max(4000).optional(),
+      access: z.enum(['read', 'write', 'exec']),
+      enabled: z.boolean(),
+    }),
+  ),
+});
+export type McpServerView = z.infer<typeof mcpServerStateSchema>;
+
 // ---------- extension -> webview ----------
 
 export const hostMessageSchema = z.discriminatedUnion('type', [
@@ -144,6 +167,8 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('attach'), attachments: z.array(attachmentSchema) }),
   z.object({ type: z.literal('mention-results'), query: z.string(), paths: z.array(path) }),
   z.object({ type: z.literal('focus-input') }),
+  /** Configuration problems that disable a whole source (bad mcp.json) are listed apart from the servers. */
+  z.object({ type: z.literal('mcp-state'), servers: z.array(mcpServerStateSchema), problems: z.array(z.string()).default([]) }),
 ]);
 export type HostMessage = z.infer<typeof hostMessageSchema>;
 
@@ -170,6 +195,9 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('restore-checkpoint'), messageIndex: z.number().int().min(0) }),
   z.object({ type: z.literal('mention-query'), query: z.string().max(500) }),
   z.object({ type: z.literal('open-file'), path }),
+  /** Turns an MCP server (or one of its tools, by the server's name for it) on or off; saved in the workspace settings. */
+  z.object({ type: z.literal('mcp-toggle'), server: z.string().min(1).max(200), tool: z.string().min(1).max(500).optional(), enabled: z.boolean() }),
+  z.object({ type: z.literal('mcp-restart'), server: z.string().min(1).max(200) }),
 ]);
 export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
 

@@ -17,6 +17,7 @@ import type { ApiKeys } from './apiKeys';
 import { ChangeReview } from './changeReview';
 import type { ChatViewProvider } from './chatViewProvider';
 import { vscodeRipgrep } from './ripgrepPath';
+import { McpHost } from './mcpHost';
 import { configureRun, RunSetupError } from './runSetup';
 import type { SettingsReader } from './settings';
 import { VscodeWorkspace } from './vscodeWorkspace';
@@ -45,6 +46,8 @@ export class ChatController implements vscode.Disposable {
   private active: ChatSession;
   /** Shared by every chat of the window and by the language model tools other agents call (lmTools.ts). */
   readonly locks = new FileLocks();
+  /** The workspace's MCP servers, whose tools every run gets; created on the first run. */
+  readonly mcp: McpHost;
   private readonly tools = builtinRegistry();
   private readonly runner = new NodeProcessRunner();
   private workspacePromise: Promise<VscodeWorkspace> | undefined;
@@ -61,6 +64,7 @@ export class ChatController implements vscode.Disposable {
       },
       close: (requestId) => deps.view.post({ type: 'approval-closed', requestId }),
     });
+    this.mcp = new McpHost({ logger: deps.logger, onState: (state) => deps.view.post(state) });
     this.review = new ChangeReview({ session: (id) => this.sessions.get(id), workspace: () => this.workspace(), locks: this.locks, logger: deps.logger });
     this.active = this.createSession(newConversation());
     this.restoring = this.restoreActive();
@@ -158,7 +162,10 @@ export class ChatController implements vscode.Disposable {
       tools: this.tools,
       logger: deps.logger,
       configure: (host) =>
-        configureRun({ settings: () => deps.settings.read(), keys: deps.keys, approvals: this.approvals, locks: this.locks, runner: this.runner, tools: this.tools, logger: deps.logger }, host),
+        configureRun(
+          { settings: () => deps.settings.read(), keys: deps.keys, approvals: this.approvals, locks: this.locks, runner: this.runner, tools: this.tools, extraTools: () => this.mcp.tools(), logger: deps.logger },
+          host,
+        ),
       save: (c) => deps.store.save(c),
       costUsd: estimateCostUsd,
       emit: (event) => {
@@ -225,11 +232,13 @@ export class ChatController implements vscode.Disposable {
     const session = this.active;
     const [history, files] = await Promise.all([this.history(), this.changedFiles()]);
     const s = this.deps.settings.read();
+    const mcp = this.mcp.state();
     this.deps.view.open([
       { type: 'init', provider: s.provider, model: s.model, conversation: session.view(), history },
       ...this.replayOf(session),
       ...this.approvals.openPrompts().map((p): HostMessage => ({ type: 'approval-request', ...p })),
       { type: 'changed-files', files },
+      ...(mcp ? [mcp] : []),
     ]);
   }
 
@@ -290,5 +299,6 @@ export class ChatController implements vscode.Disposable {
     for (const s of this.sessions.values()) s.stop();
     clearTimeout(this.changedFilesTimer);
     for (const d of this.disposables.splice(0)) d.dispose();
+    void this.mcp.dispose();
   }
 }

@@ -13,6 +13,9 @@ import { routeMessage } from './messageRouter';
 import { SettingsReader } from './settings';
 import { workspaceFsBlobs } from './storage';
 
+/** What deactivate must wait for: MCP server processes end with the extension. */
+let shutdown: (() => Promise<void>) | undefined;
+
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Fanout', { log: true });
@@ -26,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const store = new ConversationStore(workspaceFsBlobs(storage), logger);
   const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, logger, (msg) => routeMessage(chat, view, msg));
   const chat = new ChatController({ view, store, settings, keys, logger, state: context.workspaceState });
+  shutdown = () => chat.mcp.dispose();
   context.subscriptions.push(
     log,
     keys,
@@ -42,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+export async function deactivate(): Promise<void> {
+  // Everything else is disposed through context.subscriptions; VS Code waits for this promise, not for those.
+  await shutdown?.();
 }

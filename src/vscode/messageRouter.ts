@@ -44,6 +44,10 @@ export async function routeMessage(chat: ChatController, view: ChatViewProvider,
     case 'mention-query':
       view.post({ type: 'mention-results', query: msg.query, paths: await mentionResults(msg.query) });
       return;
+    case 'mcp-toggle':
+      return chat.mcp.toggle(msg.server, msg.tool, msg.enabled);
+    case 'mcp-restart':
+      return chat.mcp.restart(msg.server);
     case 'open-file': {
       const ws = await chat.workspace();
       await vscode.window.showTextDocument(ws.uriOf(normalizeWorkspacePath(msg.path)), { preview: true });

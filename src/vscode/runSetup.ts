@@ -10,7 +10,7 @@ import { API_KEY_ENV, createProvider, requiresApiKey } from '../providers';
 import { label } from '../providers/httpErrors';
 import type { ModelProvider } from '../providers/provider';
 import type { FileTracker } from '../tools/fileTracker';
-import type { ToolRegistry } from '../tools/tool';
+import { toolRegistry, type ToolDefinition, type ToolRegistry } from '../tools/tool';
 import type { ApiKeys } from './apiKeys';
 
 /** Why a request could not even start; `kind` picks the action the chat offers (see actionsForError). */
@@ -30,6 +30,8 @@ export interface RunSetupDeps {
   locks: FileLocks;
   runner: ProcessRunner;
   tools: ToolRegistry;
+  /** More tools for this run (the MCP servers'), after the built-in ones. */
+  extraTools?(): Promise<ToolDefinition[]>;
   logger: Logger;
 }
 
@@ -38,12 +40,14 @@ export async function configureRun(deps: RunSetupDeps, host: { files: FileTracke
   const s = deps.settings();
   const provider = await providerFor(deps, s);
   deps.logger.debug(`request with ${s.provider}/${s.model}${s.baseUrl ? ` at ${s.baseUrl}` : ''}`);
+  // Only once the provider is known to work: the first run starts the MCP servers.
+  const extra = (await deps.extraTools?.()) ?? [];
   return buildAgentConfig(s.agent, {
     provider: traced(provider, deps.logger),
     workspace: host.workspace,
     files: host.files,
     runner: deps.runner,
-    tools: deps.tools,
+    tools: extra.length ? toolRegistry([...deps.tools.values(), ...extra]) : deps.tools,
     logger: deps.logger,
     locks: deps.locks,
     approvals: deps.approvals,

@@ -12,6 +12,7 @@ import { Conversation } from './conversation';
 import { h } from './dom';
 import { Header } from './header';
 import { HistoryPanel } from './history';
+import { McpPanel } from './mcpPanel';
 import { describeUsage } from './render/turn';
 import { ViewState } from './state';
 
@@ -25,6 +26,7 @@ function start(): void {
   const history = new HistoryPanel(post, header.historyButton);
   const approvals = new Approvals(post, () => composer.focus());
   const changed = new ChangedFiles(post);
+  const mcp = new McpPanel(post);
   const conversation = new Conversation(
     {
       post,
@@ -41,7 +43,7 @@ function start(): void {
     state,
   );
 
-  document.body.append(h('div', { class: 'app' }, header.el, history.el, conversation.el, h('div', { class: 'dock' }, approvals.el, changed.el), composer.el));
+  document.body.append(h('div', { class: 'app' }, header.el, history.el, conversation.el, h('div', { class: 'dock' }, approvals.el, changed.el, mcp.el), composer.el));
   document.addEventListener('keydown', (ev) => {
     if (ev.key === 'Escape' && history.open && !ev.defaultPrevented) history.close();
   });
@@ -87,6 +89,9 @@ function start(): void {
         break;
       case 'focus-input':
         composer.focus();
+        break;
+      case 'mcp-state':
+        mcp.set(m);
         break;
     }
   };
