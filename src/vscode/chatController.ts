@@ -102,7 +102,9 @@ export class ChatController implements vscode.Disposable {
     void this.deps.state.update(ACTIVE_KEY, session.conversation.id);
     try {
       const outcome = await session.send(formatUserText(text, await this.attachmentContent(attachments)));
-      if (outcome.status === 'error') this.showError(outcome.text, this.errorKind(outcome.error?.kind));
+      // VS Code's own models refuse with 'auth' when the user has not allowed Fanout: no key to set, only a retry.
+      const kind = outcome.error?.kind === 'auth' && this.deps.settings.read().provider === 'vscode-lm' ? 'lm_consent' : outcome.error?.kind;
+      if (outcome.status === 'error') this.showError(outcome.text, kind);
       return outcome;
     } catch (e) {
       const kind = e instanceof RunSetupError ? e.kind : e instanceof SessionBusyError ? 'busy' : undefined;
@@ -162,10 +164,7 @@ export class ChatController implements vscode.Disposable {
       tools: this.tools,
       logger: deps.logger,
       configure: (host) =>
-        configureRun(
-          { settings: () => deps.settings.read(), keys: deps.keys, approvals: this.approvals, locks: this.locks, runner: this.runner, tools: this.tools, extraTools: () => this.mcp.tools(), logger: deps.logger },
-          host,
-        ),
+        configureRun({ settings: () => deps.settings.read(), keys: deps.keys, approvals: this.approvals, locks: this.locks, runner: this.runner, tools: this.tools, extraTools: () => this.mcp.tools(), logger: deps.logger }, host),
       save: (c) => deps.store.save(c),
       costUsd: estimateCostUsd,
       emit: (event) => {
@@ -283,11 +282,6 @@ export class ChatController implements vscode.Disposable {
       this.changedFilesTimer = undefined;
       void this.postChangedFiles();
     }, 50);
-  }
-
-  /** VS Code's own models refuse with 'auth' when the user has not allowed Fanout: there is no key to set, only a retry. */
-  private errorKind(kind: string | undefined): string | undefined {
-    return kind === 'auth' && this.deps.settings.read().provider === 'vscode-lm' ? 'lm_consent' : kind;
   }
 
   showError(message: string, kind: string | undefined): void {
