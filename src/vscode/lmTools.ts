@@ -23,7 +23,7 @@ export function registerLmTools(deps: LmToolDeps): vscode.Disposable[] {
   const disposables: vscode.Disposable[] = [];
   for (const info of LM_TOOLS) {
     try {
-      disposables.push(vscode.lm.registerTool<Input>(info.name, toolFor(info, deps, runtime)));
+      disposables.push(vscode.lm.registerTool<Input>(info.name, toolFor(info, runtime)));
     } catch (e) {
       // A host without the Language Model API (or without the contribution) still gets the chat.
       deps.logger.warn(`could not register the language model tool ${info.name}: ${(e as Error).message}`);
@@ -32,14 +32,12 @@ export function registerLmTools(deps: LmToolDeps): vscode.Disposable[] {
   return disposables;
 }
 
-function toolFor(info: LmToolInfo, deps: LmToolDeps, runtime: () => Promise<Runtime>): vscode.LanguageModelTool<Input> {
+function toolFor(info: LmToolInfo, runtime: () => Promise<Runtime>): vscode.LanguageModelTool<Input> {
   return {
     async prepareInvocation(options) {
       const rt = await runtime();
-      const prompt = await rt.prompt(info.tool, options.input ?? {}, async () => {
-        const configured = deps.settings.read().agent.testCommand;
-        return configured ? rt.withFilter(configured, filterOf(options.input)) : rt.detectTestCommand(await deps.workspace(), filterOf(options.input));
-      });
+      const filter = typeof options.input?.filter === 'string' ? options.input.filter : undefined;
+      const prompt = await rt.prompt(info.tool, options.input ?? {}, () => rt.testCommand(filter));
       return {
         invocationMessage: prompt.invocationMessage,
         confirmationMessages: prompt.confirmation && { title: prompt.confirmation.title, message: new vscode.MarkdownString(prompt.confirmation.message) },
@@ -61,14 +59,10 @@ function toolFor(info: LmToolInfo, deps: LmToolDeps, runtime: () => Promise<Runt
   };
 }
 
-function filterOf(input: Input | undefined): string | undefined {
-  return typeof input?.filter === 'string' ? input.filter : undefined;
-}
-
 interface Runtime {
   prompt: typeof import('./lmToolMessages').lmToolPrompt;
-  withFilter: typeof import('../tools/runTests').withFilter;
-  detectTestCommand(workspace: Workspace, filter: string | undefined): Promise<string | undefined>;
+  /** The command run_tests would run: fanout.testCommand, else the detected one, with the filter applied. */
+  testCommand(filter: string | undefined): Promise<string | undefined>;
   call(tool: string, input: unknown, signal: AbortSignal): Promise<import('../shared/transcript').ToolResult>;
 }
 
@@ -90,9 +84,8 @@ function lazyRuntime(deps: LmToolDeps): () => Promise<Runtime> {
       const runner = new NodeProcessRunner();
       return {
         prompt: lmToolPrompt,
-        withFilter: runTests.withFilter,
-        async detectTestCommand(workspace, filter) {
-          const base = await runTests.detectTestCommand(workspace);
+        async testCommand(filter) {
+          const base = deps.settings.read().agent.testCommand || (await runTests.detectTestCommand(await deps.workspace()));
           return base && runTests.withFilter(base, filter);
         },
         async call(tool, input, signal) {
