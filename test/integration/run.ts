@@ -64,8 +64,8 @@ async function packageAndInstall(host: Awaited<ReturnType<typeof loadHost>>, scr
   return extensionsDir;
 }
 
-/** With the VSIX installed, the payload still needs a development extension: an empty one that contributes nothing. */
-function emptyDevExtension(scratch: string): string {
+/** With the VSIX installed, the payload still needs a development extension: a minimal one that only declares the test language-model vendor (`fanout-test`) the vscode-lm suite registers. */
+function runnerExtension(scratch: string): string {
   const dir = path.join(scratch, 'runner-extension');
   cpSync(path.join(REPO_ROOT, 'test/fixtures/runner-extension'), dir, { recursive: true });
   return dir;
@@ -95,7 +95,7 @@ async function main(): Promise<number> {
       say('extension built (--dev: loaded from the source tree)');
     } else {
       extensionsDir = await packageAndInstall(host, scratch);
-      extensionDevelopmentPath = emptyDevExtension(scratch);
+      extensionDevelopmentPath = runnerExtension(scratch);
       say('VSIX packaged and installed');
     }
     const testsPath = await compileHostTests();
