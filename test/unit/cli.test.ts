@@ -2,29 +2,9 @@ import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Writable } from 'node:stream';
-import { main } from '../../src/cli';
 import { FakeOpenAIServer, toolMessages } from '../fakes/openaiServer';
+import { runCli } from '../fakes/runCli';
 import { tempWorkspace } from '../fakes/tempWorkspace';
-
-function sink() {
-  let text = '';
-  const stream = new Writable({ write(chunk, _enc, cb) { text += chunk; cb(); } });
-  return { stream, get text() { return text; } };
-}
-
-async function runCli(args: string[], env: Record<string, string> = {}) {
-  const out = sink();
-  const err = sink();
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    const code = await main(args, { out: out.stream as NodeJS.WritableStream, err: err.stream as NodeJS.WritableStream });
-    return { code, out: out.text, err: err.text };
-  } finally {
-    process.env = saved;
-  }
-}
 
 describe('headless runner (fanout CLI) against a fake OpenAI server', () => {
   let ws: ReturnType<typeof tempWorkspace>;

@@ -1,35 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Writable } from 'node:stream';
-import { main } from '../../src/cli';
 import { ONE_CALL_PER_TURN } from '../../src/providers/parallelHint';
 import { anthropicMessages, FakeAnthropicServer } from '../fakes/anthropicServer';
 import { FakeCompatibleServer } from '../fakes/compatibleServer';
 import { FakeGeminiServer, geminiContents } from '../fakes/geminiServer';
 import { toolMessages } from '../fakes/openaiServer';
+import { runCli } from '../fakes/runCli';
 import { tempWorkspace } from '../fakes/tempWorkspace';
-
-function sink() {
-  let text = '';
-  const stream = new Writable({ write(chunk, _enc, cb) { text += chunk; cb(); } });
-  return { stream, get text() { return text; } };
-}
-
-/** Keys of every provider are cleared first, so a key in the developer's environment cannot leak into a test. */
-async function runCli(args: string[], env: Record<string, string> = {}) {
-  const out = sink();
-  const err = sink();
-  const saved = { ...process.env };
-  Object.assign(process.env, { OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '', GEMINI_API_KEY: '', GOOGLE_API_KEY: '' }, env);
-  try {
-    const code = await main(args, { out: out.stream as NodeJS.WritableStream, err: err.stream as NodeJS.WritableStream });
-    const lines = () => out.text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
-    return { code, out: out.text, err: err.text, lines: args.includes('--json') ? lines() : [] };
-  } finally {
-    process.env = saved;
-  }
-}
 
 const TURN_ONE = [
   { name: 'read_file', arguments: { path: 'src/a.ts' } },
