@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BenchOptions, Row, Scenario } from './lib';
 import { fanout } from './scenarios/fanout';
+import { loadMemory } from './scenarios/loadMemory';
 import { longSession } from './scenarios/longSession';
 import { packageSize } from './scenarios/packageSize';
 import { readMany } from './scenarios/readMany';
@@ -17,7 +18,7 @@ import { searchVsRg } from './scenarios/searchVsRg';
 import { streamOverlap } from './scenarios/streamOverlap';
 import { markdownTable } from './table';
 
-const SCENARIOS: readonly Scenario[] = [fanout, review, streamOverlap, schedulerOverhead, sameFileEdits, searchVsRg, readMany, longSession, packageSize];
+const SCENARIOS: readonly Scenario[] = [fanout, review, streamOverlap, schedulerOverhead, sameFileEdits, searchVsRg, readMany, longSession, loadMemory, packageSize];
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' } } });
