@@ -92,7 +92,9 @@ describe('Fanout in the VS Code workbench', function () {
     assert.equal(await first.locator('.timeline .tl-row').count(), 7, 'one timeline row per call');
     // The two run_tests probes finish only by meeting each other, so both cards were running at once.
     assert.ok((await observed(s)).maxRunning >= 2, 'never saw two calls running at the same time');
-    assert.match((await first.locator('.batch-stats').textContent()) ?? '', /7 calls · .* wall · .* of tool time/, 'batch totals show more tool time than wall time');
+    // "of tool time" shows only when tools outran the batch's wall clock, which depends on how long the model took
+    // to stream on a loaded machine: the overlap itself is proven by maxRunning above, so only the totals are asserted.
+    assert.match((await first.locator('.batch-stats').textContent()) ?? '', /^7 calls · .* wall/, 'batch totals show the call count and wall time');
 
     const edits = s.chat.locator('.batch').nth(1);
     assert.equal(await edits.locator('.tool-card[data-state="done"]').count(), REVIEW_EDITS.length);
