@@ -3,6 +3,7 @@ import { classifyError } from '../httpErrors';
 import { ProviderError, type ModelEvent, type ModelProvider, type ModelRequest, type ProviderConfig, type ProviderErrorKind } from '../provider';
 import { toAnthropicMessages, toAnthropicSystem, toAnthropicTools } from './convert';
 import { AnthropicStreamParser } from './streamParser';
+import { sdkClientOptions } from '../sdkOptions';
 
 /** Anthropic Messages API, streaming. Retries are the agent loop's job (it shows the user why it waits). */
 export class AnthropicProvider implements ModelProvider {
@@ -12,13 +13,8 @@ export class AnthropicProvider implements ModelProvider {
 
   constructor(config: ProviderConfig) {
     this.apiKey = config.apiKey;
-    this.client = new Anthropic({
-      // Only the key Fanout was given: the SDK would otherwise fall back to env vars and credential files.
-      apiKey: config.apiKey ?? '',
-      baseURL: config.baseUrl || undefined,
-      maxRetries: 0,
-      defaultHeaders: config.headers,
-    });
+    // Only the key Fanout was given: the SDK would otherwise fall back to env vars and credential files.
+    this.client = new Anthropic(sdkClientOptions(config, config.apiKey ?? ''));
   }
 
   async *stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent> {

@@ -3,6 +3,7 @@ import { classifyError } from '../httpErrors';
 import type { ModelEvent, ModelProvider, ModelRequest, ProviderConfig } from '../provider';
 import { toOpenAIMessages, toOpenAITools } from './convert';
 import { OpenAIStreamAssembler } from './streamAssembler';
+import { sdkClientOptions } from '../sdkOptions';
 
 /** OpenAI Chat Completions, streaming. Retries are the agent loop's job (it shows the user why it waits). */
 export class OpenAIProvider implements ModelProvider {
@@ -12,12 +13,7 @@ export class OpenAIProvider implements ModelProvider {
 
   constructor(config: ProviderConfig) {
     this.apiKey = config.apiKey;
-    this.client = new OpenAI({
-      apiKey: config.apiKey ?? '',
-      baseURL: config.baseUrl || undefined,
-      maxRetries: 0,
-      defaultHeaders: config.headers,
-    });
+    this.client = new OpenAI(sdkClientOptions(config, config.apiKey ?? ''));
   }
 
   async *stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent> {

@@ -6,6 +6,7 @@ import { toOpenAIMessages, toOpenAITools } from '../openai/convert';
 import { OpenAIStreamAssembler } from '../openai/streamAssembler';
 import { withOneCallPerTurn } from '../parallelHint';
 import type { ModelEvent, ModelProvider, ModelRequest, ProviderConfig } from '../provider';
+import { sdkClientOptions } from '../sdkOptions';
 
 /** Request fields some servers reject with a 400; each is dropped for the endpoint once it was rejected. */
 const OPTIONAL_PARAMS = ['parallel_tool_calls', 'stream_options'] as const;
@@ -33,13 +34,8 @@ export class OpenAICompatibleProvider implements ModelProvider {
       throw new Error('The OpenAI-compatible provider needs a base URL, e.g. http://localhost:11434/v1 (Ollama) or http://localhost:8000/v1 (vLLM).');
     }
     this.apiKey = config.apiKey;
-    this.client = new OpenAI({
-      // Local servers need no key, but the SDK refuses to start without one.
-      apiKey: config.apiKey || 'no-key',
-      baseURL: config.baseUrl,
-      maxRetries: 0,
-      defaultHeaders: config.headers,
-    });
+    // Local servers need no key, but the SDK refuses to start without one.
+    this.client = new OpenAI(sdkClientOptions(config, config.apiKey || 'no-key'));
   }
 
   async *stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent> {
