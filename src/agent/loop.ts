@@ -77,7 +77,7 @@ export async function runAgent(config: AgentConfig, messages: Message[], userTex
       outcome = await runTurn(config, messages, turn, options.signal, emit);
     } catch (e) {
       if (options.signal.aborted) return end({ status: 'stopped', text: 'Stopped by the user.', turns: turn });
-      const err = e instanceof ProviderError ? e : new ProviderError('unknown', e instanceof Error ? e.message : String(e));
+      const err = asProviderError(e);
       config.logger.error(`turn ${turn} failed: ${err.kind}: ${err.message}`);
       return end({ status: 'error', text: err.message, turns: turn, error: { kind: err.kind, message: err.message } });
     }
@@ -131,7 +131,7 @@ async function runTurn(config: AgentConfig, messages: Message[], turn: number, s
         await batch.seal();
         throw e;
       }
-      const err = e instanceof ProviderError ? e : new ProviderError('unknown', e instanceof Error ? e.message : String(e), { cause: e });
+      const err = asProviderError(e);
       // Reads that completed are kept for the retried turn; everything else of this attempt is cancelled. Writes
       // and test runs never started: they wait for the end of a complete stream.
       reuse = new Map([...reuse, ...(await batch.settledReads())]);
@@ -250,4 +250,9 @@ function uniqueId(call: ToolCall, ids: Set<string>, turn: number, index: number)
   }
   ids.add(id);
   return { call: id === call.id ? call : { ...call, id }, duplicate };
+}
+
+/** Anything a provider or the stream throws, as a classified error (unknown kinds are not retried). */
+function asProviderError(e: unknown): ProviderError {
+  return e instanceof ProviderError ? e : new ProviderError('unknown', e instanceof Error ? e.message : String(e), { cause: e });
 }

@@ -79,7 +79,8 @@ const DEFAULT_PER_TOOL: Record<string, ToolLimits> = { run_tests: { timeoutMs: 3
 /** Owns concurrency, locks, timeouts, truncation and error-to-result conversion for every batch of a run. */
 export class Scheduler {
   readonly locks: FileLocks;
-  private readonly global: LimitFunction;
+  /** @internal The cap shared by every call of every batch. */
+  readonly globalLimit: LimitFunction;
   private readonly perToolLimits = new Map<string, LimitFunction>();
   readonly options: Required<Omit<SchedulerOptions, 'approvals' | 'locks'>> & Pick<SchedulerOptions, 'approvals'>;
 
@@ -95,7 +96,7 @@ export class Scheduler {
       perTool: { ...DEFAULT_PER_TOOL, ...options.perTool },
     };
     this.locks = options.locks ?? new FileLocks();
-    this.global = pLimit(this.options.sequential ? 1 : Math.max(1, this.options.maxConcurrentTools));
+    this.globalLimit = pLimit(this.options.sequential ? 1 : Math.max(1, this.options.maxConcurrentTools));
   }
 
   startBatch(turn: number, signal: AbortSignal, onUpdate: (u: CallUpdate) => void = () => {}): Batch {
@@ -116,10 +117,6 @@ export class Scheduler {
     return this.options.perTool[name]?.timeoutMs ?? this.options.toolTimeoutMs;
   }
 
-  /** @internal */
-  get global_(): LimitFunction {
-    return this.global;
-  }
 }
 
 interface Entry {
@@ -242,7 +239,7 @@ export class Batch {
       // One at a time means strictly model order: a per-tool queue in front of the single slot would let later
       // calls overtake.
       const perTool = options.sequential ? undefined : this.scheduler.limiterFor(prepared.tool.name);
-      const slot = () => this.scheduler.global_(() => this.execute(entry, releaseLater));
+      const slot = () => this.scheduler.globalLimit(() => this.execute(entry, releaseLater));
       return await (perTool ? perTool(slot) : slot());
     } catch (e) {
       if (!released) lock.release();
