@@ -1,11 +1,9 @@
 // Reliability: provider faults, hung tools and load. The run survives or ends cleanly, the transcript stays valid,
 // and no call is ever left without exactly one result.
 import * as assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { runAgent, type AgentEvent } from '../../../src/agent/loop';
 import { buildAgentConfig, defaultAgentSettings, type AgentSettings } from '../../../src/agent/settings';
 import { silentLogger } from '../../../src/host/logger';
-import { main } from '../../../src/cli';
 import { NodeProcessRunner } from '../../../src/node/nodeProcessRunner';
 import { NodeWorkspace } from '../../../src/node/nodeWorkspace';
 import { createProvider } from '../../../src/providers';
@@ -14,6 +12,7 @@ import { builtinTools } from '../../../src/tools';
 import { toolRegistry } from '../../../src/tools/tool';
 import type { Fault } from '../../fakes/httpFake';
 import { FakeOpenAIServer, toolMessages, type OpenAIScript, type ScriptedTurn } from '../../fakes/openaiServer';
+import { runCli } from '../../fakes/runCli';
 import { tempWorkspace } from '../../fakes/tempWorkspace';
 
 /** Checks the invariant every request must satisfy: each assistant tool call is answered exactly once, in order. */
@@ -112,12 +111,9 @@ describe('reliability: secrets', () => {
         ? { calls: [{ name: 'read_file', arguments: { path: 'a.txt' } }] }
         : { kind: 'status', status: 401, body: { error: { message: `Incorrect API key provided: ${String(req.headers.authorization).slice(7)}` } } },
     ).start();
-    let text = '';
-    const sink = new Writable({ write(c, _e, cb) { text += c; cb(); } });
-    const saved = process.env.OPENAI_API_KEY;
-    process.env.OPENAI_API_KEY = sentinel;
     try {
-      const code = await main(['--workspace', ws.dir, '--base-url', server.url, '--verbose', '--json', 'hi'], { out: sink, err: sink });
+      const { code, out, err } = await runCli(['--workspace', ws.dir, '--base-url', server.url, '--verbose', '--json', 'hi'], { OPENAI_API_KEY: sentinel });
+      const text = out + err;
       assert.equal(code, 1);
       assert.equal(server.requests[1].headers.authorization, `Bearer ${sentinel}`, 'the key was really used');
       assert.match(text, /rejected the API key/);
@@ -125,7 +121,6 @@ describe('reliability: secrets', () => {
       assert.ok(!text.includes(sentinel));
       assert.ok(!JSON.stringify(server.requests.map((r) => r.body)).includes(sentinel), 'not in the transcript sent to the model');
     } finally {
-      process.env.OPENAI_API_KEY = saved;
       await server.close();
       ws.cleanup();
     }
