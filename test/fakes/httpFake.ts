@@ -62,7 +62,7 @@ export class FakeHttpServer {
   }
 }
 
-/** Applies a fault; returns true when it handled the response. */
+/** Answers a request with the given fault instead of a normal reply. */
 export function applyFault(fault: Fault, res: http.ServerResponse): void {
   switch (fault.kind) {
     case 'status':
