@@ -100,7 +100,7 @@ function npmInstall(prefix, spec, env, logFile) {
   const args = ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=http', spec];
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', args, { cwd: prefix, env, stdio: ['ignore', out, out] });
+    const child = spawn('npm', args, { cwd: prefix, env: withoutNpmRunEnv(env), stdio: ['ignore', out, out] });
     const beat = setInterval(() => log(`  ... still installing ${spec} (${Math.round((Date.now() - started) / 1000)}s)`), 30_000);
     child.on('error', reject);
     child.on('exit', (code) => {
@@ -110,6 +110,22 @@ function npmInstall(prefix, spec, env, logFile) {
       else reject(new Error(`npm install ${spec} failed (exit ${code}); see ${logFile}`));
     });
   });
+}
+
+/**
+ * The environment of `npm test` carries npm's own run state (npm_config_user_agent names node v20, npm_config_*
+ * settings, npm_package_*, npm_lifecycle_*). An inner `npm install` would take it as its config, and code-server's
+ * postinstall reads the Node version from the user agent: on a cold machine it refused to install under `npm test`.
+ * The inner install starts from the user's plain environment plus what we set ourselves (npm_config_nodedir...).
+ */
+export function withoutNpmRunEnv(env, keep = ['npm_config_nodedir', 'npm_config_update_notifier', 'npm_config_cache', 'npm_config_registry']) {
+  const out = {};
+  for (const [k, v] of Object.entries(env)) {
+    const lower = k.toLowerCase();
+    const npmRun = lower.startsWith('npm_') || k === 'INIT_CWD' || k === 'NODE';
+    if (!npmRun || keep.includes(lower)) out[k] = v;
+  }
+  return out;
 }
 
 // Several test processes may start at once on one machine; only one may install, the others wait.
