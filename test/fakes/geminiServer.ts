@@ -1,4 +1,4 @@
-// A fake Gemini API: POST /v1beta/models/{model}:streamGenerateContent?alt=sse answered as
+// A fake Gemini API: POST /v1/models/{model}:streamGenerateContent?alt=sse answered as
 // generativelanguage.googleapis.com does: `data:` lines with CRLF framing, functionCall parts that arrive whole
 // (no ids, as Gemini 2.5, or with ids, as Gemini 3), thoughtSignature on parts, usageMetadata on every chunk, and
 // Google's error bodies (RetryInfo.retryDelay on 429).
@@ -29,14 +29,14 @@ export class FakeGeminiServer extends FakeHttpServer {
   constructor(script: (req: RecordedRequest, index: number) => ReturnType<ProviderScript> | GeminiTurn, options: { models?: string[] } = {}) {
     super(async (req, res, index) => {
       const path = req.url.split('?')[0];
-      if (req.method === 'GET' && path.endsWith('/v1beta/models')) {
+      if (req.method === 'GET' && path.endsWith('/v1/models')) {
         const models = (options.models ?? ['gemini-fake']).map((id) => ({ name: `models/${id}`, supportedGenerationMethods: ['generateContent', 'countTokens'] }));
         models.push({ name: 'models/embedding-fake', supportedGenerationMethods: ['embedContent'] });
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ models }));
         return;
       }
-      const match = /\/v1beta\/models\/([^/:]+):streamGenerateContent$/.exec(path);
+      const match = /\/v1\/models\/([^/:]+):streamGenerateContent$/.exec(path);
       if (req.method !== 'POST' || !match) {
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 404, message: `no route ${req.url}`, status: 'NOT_FOUND' } }));
         return;

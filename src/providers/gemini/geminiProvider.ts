@@ -6,7 +6,9 @@ import { toGeminiContents, toGeminiSystem, toGeminiTools } from './convert';
 import { GeminiStreamParser } from './streamParser';
 
 /**
- * Gemini API (generativelanguage), streaming via POST {base}/v1beta/models/{model}:streamGenerateContent?alt=sse.
+ * Gemini API (generativelanguage), streaming via POST {base}/v1/models/{model}:streamGenerateContent?alt=sse.
+ * The stable v1 (the SDK's default since 3.0) has function calling, thinking and system instructions; it is pinned
+ * here so that GOOGLE_GENAI_API_VERSION in the environment cannot move the wire under us.
  * The SDK's own retries are off by default (no httpOptions.retryOptions); its automatic continuation (re-requests
  * within one call) is turned off here: retries are the agent loop's job.
  */
@@ -20,6 +22,7 @@ export class GeminiProvider implements ModelProvider {
     this.client = new GoogleGenAI({
       vertexai: false,
       apiKey: config.apiKey,
+      apiVersion: 'v1',
       httpOptions: { ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}), ...(config.headers ? { headers: config.headers } : {}) },
     });
   }

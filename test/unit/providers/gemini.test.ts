@@ -92,11 +92,11 @@ describe('Gemini adapter on the wire', () => {
     return events;
   }
 
-  it('posts to /v1beta/models/{model}:streamGenerateContent?alt=sse with the key header, tools and system instruction', async () => {
+  it('posts to /v1/models/{model}:streamGenerateContent?alt=sse with the key header, tools and system instruction', async () => {
     await start(() => ({ text: 'hello there' }));
     const events = await collect({ maxOutputTokens: 500 });
     const req = server.generateRequests[0];
-    assert.equal(req.url, '/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse');
+    assert.equal(req.url, '/v1/models/gemini-2.5-flash:streamGenerateContent?alt=sse');
     assert.equal(req.headers['x-goog-api-key'], 'gk-test');
     assert.deepEqual(req.body.systemInstruction, { parts: [{ text: 'Sys' }], role: 'user' });
     assert.deepEqual(req.body.tools, [{ functionDeclarations: [{ name: 'read_file', description: 'Read a file', parametersJsonSchema: TOOLS[0].parameters }] }]);

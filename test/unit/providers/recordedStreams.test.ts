@@ -77,7 +77,7 @@ describe('adapters over recorded real provider streams', () => {
 
   it('Gemini 2.5 flash: CRLF framing, both calls in ONE chunk with finishReason, no ids, one thought signature', async () => {
     const { events, req } = await replay('gemini-gemini25flash-stream-2calls-single-chunk.sse', 'gemini', 'gemini-2.5-flash');
-    assert.equal(req.url, '/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse');
+    assert.equal(req.url, '/v1/models/gemini-2.5-flash:streamGenerateContent?alt=sse');
     assert.equal(req.headers['x-goog-api-key'], 'test-key');
     assert.equal(text(events), '');
     const got = calls(events);
