@@ -8,8 +8,11 @@ export type PreparedCall =
 
 const MAX_ARGUMENT_CHARS = 1_000_000;
 
-/** Parses and validates one call centrally, so every tool gets the same clear errors for bad input. */
-export function prepareCall(call: ToolCall, tools: ToolRegistry): PreparedCall {
+/**
+ * Parses and validates one call centrally, so every tool gets the same clear errors for bad input. `lockKey` maps the
+ * paths the tool names to the files they really are (see `Workspace.lockKey`); the returned `files` carry those keys.
+ */
+export function prepareCall(call: ToolCall, tools: ToolRegistry, lockKey: (path: string) => string = (p) => p): PreparedCall {
   const fail = (error: ToolError): PreparedCall => ({ ok: false, call, error, summary: '' });
   const tool = tools.get(call.name);
   if (!tool) {
@@ -32,7 +35,8 @@ export function prepareCall(call: ToolCall, tools: ToolRegistry): PreparedCall {
   }
   try {
     const input = parsed.data;
-    return { ok: true, call, tool, input, files: tool.files?.(input) ?? [], summary: tool.summary?.(input) ?? '' };
+    const files = (tool.files?.(input) ?? []).map((f) => ({ ...f, path: lockKey(f.path) }));
+    return { ok: true, call, tool, input, files, summary: tool.summary?.(input) ?? '' };
   } catch (e) {
     // files() normalises paths, so a path outside the workspace is caught here, before anything runs or locks.
     if (e instanceof ToolError) return fail(e);

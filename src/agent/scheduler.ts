@@ -1,11 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { ToolCall, ToolResult } from '../shared/transcript';
-import type { ToolContext, ToolRegistry } from '../tools/tool';
+import type { FileAccess, ToolContext, ToolRegistry } from '../tools/tool';
 import { formatToolError, ToolError, type ToolErrorCode } from '../tools/toolError';
 import { truncateMiddle } from '../tools/truncate';
 import type { ApprovalGate } from './approvals';
-import { FileLocks } from './fileLocks';
+import { claimsConflict, FileLocks } from './fileLocks';
 import { prepareCall, type PreparedCall } from './prepareCall';
 
 export type CallState =
@@ -99,6 +99,9 @@ export class Scheduler {
     this.globalLimit = pLimit(this.options.sequential ? 1 : Math.max(1, this.options.maxConcurrentTools));
   }
 
+  /** @internal The real file a tool's path names: every name of one file takes one lock. */
+  readonly lockKey = (path: string): string => this.options.context.workspace.lockKey(path);
+
   startBatch(turn: number, signal: AbortSignal, onUpdate: (u: CallUpdate) => void = () => {}): Batch {
     return new Batch(this, turn, signal, onUpdate);
   }
@@ -136,6 +139,8 @@ export class Batch {
   private readonly sealGate: Deferred<void> = deferred();
   private readonly pendingApprovals: { entry: Entry; decide: Deferred<{ allowed: boolean; reason?: string }> }[] = [];
   private readonly waiters = new Set<(e: unknown) => void>();
+  /** Files written by the calls added so far: a later read of one of them cannot reuse an earlier attempt's result. */
+  private readonly writes: FileAccess[] = [];
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -162,7 +167,8 @@ export class Batch {
   }
 
   /**
-   * `reused`: a result of the same read from an earlier attempt of this turn (the stream was retried).
+   * `reused`: a result of the same read from an earlier attempt of this turn (the stream was retried). It is used only
+   * when no earlier call of this batch writes what the read covers: after its own edit the model must see new text.
    * `duplicate`: the model repeated a call id; the call was renamed and is answered with an error, not run.
    */
   add(call: ToolCall, options: { reused?: ToolResult; duplicate?: boolean } = {}): void {
@@ -174,15 +180,15 @@ export class Batch {
         ? refuse(new ToolError('too_many_calls', `Only ${maxCallsPerTurn} tool calls run per turn; this one was not run. Ask for it again in the next turn.`))
         : options.duplicate
           ? refuse(new ToolError('duplicate_call_id', `This call repeated the id of an earlier call in the same turn, so it was renamed to ${call.id} and not run. Ask for it again if it is still needed.`))
-          : prepareCall(call, tools);
+          : prepareCall(call, tools, this.scheduler.lockKey);
     const log: CallLog = { id: call.id, name: call.name, summary: prepared.summary, ok: false, state: 'queued', ms: 0, startMs: 0, endMs: 0, early: false };
     const entry: Entry = { prepared, log, result: undefined as unknown as Promise<ToolResult> };
     this.entries.push(entry);
     this.update(entry, 'queued');
-    entry.result =
-      options.reused && prepared.ok && prepared.tool.access === 'read'
-        ? Promise.resolve(this.finish(entry, 'done', undefined, options.reused.content))
-        : this.run(entry);
+    const { reused } = options;
+    const reuse = reused && prepared.ok && prepared.tool.access === 'read' && !prepared.files.some((f) => this.writes.some((w) => claimsConflict(f, w)));
+    if (prepared.ok) for (const f of prepared.files) if (f.write) this.writes.push(f);
+    entry.result = reuse ? Promise.resolve(this.finish(entry, 'done', undefined, reused.content)) : this.run(entry);
   }
 
   /** Ends the turn: deferred calls start, approvals are asked for in one request. */

@@ -15,6 +15,10 @@ export class TrackingWorkspace implements Workspace {
     return this.inner.root;
   }
 
+  lockKey(path: string): string {
+    return this.inner.lockKey(path);
+  }
+
   stat(path: string, signal?: AbortSignal) {
     return this.inner.stat(path, signal);
   }

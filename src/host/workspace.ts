@@ -39,6 +39,12 @@ export interface Listing<T> {
 export interface Workspace {
   /** Absolute root, for display and for running commands. */
   readonly root: string;
+  /**
+   * The identity of the file `path` names, for locks and the stale-edit check: two names of one file (a symlink, a
+   * symlinked folder) give the same key. Synchronous, because locks are taken in model order as calls arrive. For a
+   * path that does not exist yet, its nearest existing parent is resolved.
+   */
+  lockKey(path: string): string;
   stat(path: string, signal?: AbortSignal): Promise<{ type: 'file' | 'directory'; size: number } | undefined>;
   readFile(path: string, signal?: AbortSignal): Promise<FileText>;
   /** Creates the file (and parent folders); refuses if it already exists. */

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { isInside } from '../tools/paths';
 import { ToolError } from '../tools/toolError';
@@ -36,6 +36,27 @@ export async function checkParents(realRoot: string, abs: string, rel: string): 
       const parent = path.dirname(dir);
       if (parent === dir) return;
       dir = parent;
+    }
+  }
+}
+
+/**
+ * The real absolute path `rel` names, synchronously (the lock key of a local file). For a path that does not exist
+ * yet, the nearest existing parent is resolved and the rest appended, so the key is the same once it is created.
+ * A path that cannot be resolved (a loop, no permission) keeps its lexical form: the tool will report why.
+ */
+export function realPathKey(realRoot: string, rel: string): string {
+  const abs = path.join(realRoot, rel);
+  const rest: string[] = [];
+  for (let p = abs; ; ) {
+    try {
+      return path.join(realpathSync.native(p), ...rest);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const parent = path.dirname(p);
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || parent === p) return abs;
+      rest.unshift(path.basename(p));
+      p = parent;
     }
   }
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import picomatch from 'picomatch';
 import type { FileText, Listing, SearchMatch, SearchOptions, TextEdit, Workspace } from '../host/workspace';
 import { ToolError } from '../tools/toolError';
-import { checkParents, realPathInside } from './containment';
+import { checkParents, realPathInside, realPathKey } from './containment';
 import { findRipgrep, rgFiles, rgSearch } from './ripgrep';
 import { walkFiles } from './walk';
 
@@ -28,6 +28,10 @@ export class NodeWorkspace implements Workspace {
 
   get searchBackend(): 'ripgrep' | 'node' {
     return this.rg ? 'ripgrep' : 'node';
+  }
+
+  lockKey(rel: string): string {
+    return realPathKey(this.root, rel);
   }
 
   async stat(rel: string): Promise<{ type: 'file' | 'directory'; size: number } | undefined> {

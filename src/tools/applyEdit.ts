@@ -20,6 +20,8 @@ export const applyEdit = defineTool({
   summary: (input) => input.path,
   async execute(input, ctx) {
     const path = normalizeWorkspacePath(input.path);
+    // What the agent saw is tracked per real file, so an edit through another name of it is checked against it too.
+    const seenKey = ctx.workspace.lockKey(path);
     const info = await ctx.workspace.stat(path, ctx.signal);
     if (info?.type === 'directory') throw new ToolError('is_directory', `${path} is a directory.`);
 
@@ -28,12 +30,12 @@ export const applyEdit = defineTool({
         throw new ToolError('not_found', `${path} does not exist. To create it, call apply_edit with an empty oldText.`);
       }
       await ctx.workspace.createFile(path, input.newText, ctx.signal);
-      ctx.files.recordSeen(path, input.newText);
+      ctx.files.recordSeen(seenKey, input.newText);
       return `Created ${path} (${lineCount(input.newText)} lines).`;
     }
 
     const { text } = await ctx.workspace.readFile(path, ctx.signal);
-    if (ctx.files.isStale(path, text)) {
+    if (ctx.files.isStale(seenKey, text)) {
       throw new ToolError('stale_file', `${path} changed since you last read it (someone else edited it). Read it again, then redo the edit.`);
     }
     if (input.oldText === '') {
@@ -67,7 +69,7 @@ export const applyEdit = defineTool({
     async function commit(current: string, offset: number, deleteCount: number, insert = input.newText): Promise<string> {
       await ctx.workspace.editFile(path, { expected: current, offset, deleteCount, insert }, ctx.signal);
       const updated = current.slice(0, offset) + insert + current.slice(offset + deleteCount);
-      ctx.files.recordSeen(path, updated);
+      ctx.files.recordSeen(seenKey, updated);
       const line = lineAt(current, offset);
       return `Edited ${path}: replaced ${lineCount(current.slice(offset, offset + deleteCount))} line(s) at line ${line} with ${lineCount(insert)} line(s).`;
     }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 
 /**
  * Remembers the content the agent last saw of each file (by read or by its own write), so that an edit based on a
- * stale read is refused instead of silently clobbering someone else's change. One tracker per conversation.
+ * stale read is refused instead of silently clobbering someone else's change. One tracker per conversation, keyed by
+ * `Workspace.lockKey` (the real file), so every name of a file shares one entry.
  */
 export class FileTracker {
   private readonly seen = new Map<string, string>();

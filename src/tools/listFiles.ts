@@ -15,6 +15,8 @@ export const listFiles = defineTool({
     path: z.string().optional().describe('Folder, relative to the workspace root (default: the root)'),
     glob: z.string().optional().describe('Glob relative to that folder, e.g. **/*.ts'),
   }),
+  // A listing after an edit in the same turn must show what that edit created.
+  files: (input) => [{ path: normalizeWorkspacePath(input.path ?? '.'), write: false, tree: true }],
   summary: (input) => [input.path, input.glob].filter(Boolean).join(' ') || '.',
   async execute(input, ctx) {
     const path = normalizeWorkspacePath(input.path ?? '.');

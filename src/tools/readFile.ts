@@ -30,7 +30,7 @@ export const readFile = defineTool({
     }
     const { text } = await ctx.workspace.readFile(path, ctx.signal);
     if (text.slice(0, 8192).includes('\0')) throw new ToolError('binary_file', `${path} is a binary file; read_file reads text only.`);
-    ctx.files.recordSeen(path, text);
+    ctx.files.recordSeen(ctx.workspace.lockKey(path), text);
 
     if (input.startLine === undefined && input.endLine === undefined) return text;
     const lines = text.split('\n');

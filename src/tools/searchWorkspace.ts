@@ -16,6 +16,8 @@ export const searchWorkspace = defineTool({
     include: z.string().optional().describe('Glob of files to search, e.g. src/**/*.ts'),
     maxResults: z.number().int().min(1).max(2000).optional().describe('Most matches to return (default 200)'),
   }),
+  // A search after an edit in the same turn must see that edit: it waits for the batch's earlier writes.
+  files: () => [{ path: '.', write: false, tree: true }],
   summary: (input) => input.query,
   async execute(input, ctx) {
     if (input.isRegex) {

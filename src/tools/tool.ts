@@ -9,9 +9,14 @@ import type { FileTracker } from './fileTracker';
 export type AccessClass = 'read' | 'write' | 'exec';
 
 export interface FileAccess {
-  /** Normalised workspace-relative path (the lock key). */
+  /**
+   * From a tool: the normalised workspace-relative path. The scheduler turns it into the lock key (the real file,
+   * `Workspace.lockKey`) before locking, so every name of one file takes the same lock.
+   */
   path: string;
   write: boolean;
+  /** The whole folder: waits for earlier writes of any file under it (listings and searches see those writes). */
+  tree?: boolean;
 }
 
 export interface ToolContext {

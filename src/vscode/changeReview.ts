@@ -92,7 +92,7 @@ export class ChangeReview implements vscode.TextDocumentContentProvider, vscode.
     const done: Restore[] = [];
     const failed: string[] = [];
     for (const r of plan) {
-      const lock = this.deps.locks.acquire([{ path: r.path, write: true }]);
+      const lock = this.deps.locks.acquire([{ path: ws.lockKey(r.path), write: true }]);
       try {
         await lock.ready;
         await ws.restore(r.path, r.content);

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../host/logger';
 import type { FileText, Listing, SearchMatch, SearchOptions, TextEdit, Workspace } from '../host/workspace';
 import { ToolError } from '../tools/toolError';
-import { realPathInside } from '../node/containment';
+import { realPathInside, realPathKey } from '../node/containment';
 import { isNotFound } from './storage';
 import { WorkspaceSearch } from './workspaceSearch';
 
@@ -44,6 +44,11 @@ export class VscodeWorkspace implements Workspace {
     if (uri.scheme !== this.rootUri.scheme || uri.authority !== this.rootUri.authority) return undefined;
     if (uri.path === root) return '.';
     return uri.path.startsWith(`${root}/`) ? uri.path.slice(root.length + 1) : undefined;
+  }
+
+  /** The real file on a local disk (symlinks resolved); elsewhere (remote file systems) the URI. */
+  lockKey(rel: string): string {
+    return this.realRoot !== undefined ? realPathKey(this.realRoot, rel) : this.uriOf(rel).toString();
   }
 
   async stat(rel: string): Promise<{ type: 'file' | 'directory'; size: number } | undefined> {

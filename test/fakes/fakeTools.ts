@@ -66,7 +66,8 @@ import { defaultToolSettings, type ToolContext } from '../../src/tools/tool';
 /** A scheduler context; tools that never touch the workspace can leave it out. */
 export function testContext(workspace?: Workspace, settings: Partial<ToolContext['settings']> = {}): Omit<ToolContext, 'signal'> {
   return {
-    workspace: workspace ?? (new Proxy({}, { get: () => { throw new Error('no workspace in this test'); } }) as Workspace),
+    // Without a workspace, a tool's paths are their own lock keys.
+    workspace: workspace ?? (new Proxy({}, { get: (_t, p) => { if (p === 'lockKey') return (path: string) => path; throw new Error('no workspace in this test'); } }) as Workspace),
     files: new FileTracker(),
     runner: new NodeProcessRunner(),
     logger: silentLogger,

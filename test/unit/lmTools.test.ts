@@ -101,7 +101,7 @@ describe('language model tools: running a call', () => {
 
   it('queues an edit behind an edit that holds the file lock (the chat’s locks are shared)', async () => {
     // Fanout's own run is editing notes.txt: it holds the write lock.
-    const held = deps.locks.acquire([{ path: 'notes.txt', write: true }]);
+    const held = deps.locks.acquire([{ path: deps.workspace.lockKey('notes.txt'), write: true }]);
     await held.ready;
     const states: string[] = [];
     let waiting!: () => void;
@@ -120,7 +120,7 @@ describe('language model tools: running a call', () => {
   });
 
   it('stops a call when the caller cancels', async () => {
-    const held = deps.locks.acquire([{ path: 'notes.txt', write: true }]);
+    const held = deps.locks.acquire([{ path: deps.workspace.lockKey('notes.txt'), write: true }]);
     const stop = new AbortController();
     const edit = runLmToolCall(deps, 'apply_edit', { path: 'notes.txt', oldText: 'beta', newText: 'gamma' }, stop.signal);
     stop.abort();
