@@ -1,7 +1,7 @@
 // The headless runner: `fanout [options] "prompt"`. Same agent core as the extension, on plain Node fs.
 import { parseArgs } from 'node:util';
 import { runAgent, type AgentEvent, type RunOutcome } from './agent/loop';
-import { buildAgentConfig, defaultAgentSettings } from './agent/settings';
+import { buildAgentConfig, defaultAgentSettings, type AgentSettings } from './agent/settings';
 import { silentLogger, type Logger } from './host/logger';
 import { NodeProcessRunner } from './node/nodeProcessRunner';
 import { NodeWorkspace } from './node/nodeWorkspace';
@@ -74,7 +74,7 @@ export async function main(argv: string[], io: { out: NodeJS.WritableStream; err
   for (const problem of mcp?.problems ?? []) io.err.write(`fanout: ${problem}\n`);
   for (const s of mcp?.states() ?? []) if (s.status === 'error') io.err.write(`fanout: MCP server "${s.name}" left out: ${s.message}\n`);
   const config = buildAgentConfig(
-    { ...defaultAgentSettings, model: args.model, maxTurns: args.maxTurns, maxConcurrentTools: args.maxConcurrent, parallelToolCalls: !args.sequential, testCommand: args.testCommand },
+    cliAgentSettings(args),
     { provider, workspace, runner: new NodeProcessRunner(), tools: toolRegistry([...builtinTools, ...mcpTools]), logger },
   );
 
@@ -95,7 +95,12 @@ export async function main(argv: string[], io: { out: NodeJS.WritableStream; err
   return { stopped: 130, max_turns: 3, error: 1 }[outcome.status];
 }
 
-function parse(argv: string[]) {
+/** The agent settings the flags give (the rest are the defaults: run_tests 8 at once, 300 s). */
+export function cliAgentSettings(args: ReturnType<typeof parse>): AgentSettings {
+  return { ...defaultAgentSettings, model: args.model, maxTurns: args.maxTurns, maxConcurrentTools: args.maxConcurrent, parallelToolCalls: !args.sequential, testCommand: args.testCommand };
+}
+
+export function parse(argv: string[]) {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

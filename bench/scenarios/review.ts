@@ -34,7 +34,7 @@ export const review: Scenario = {
     const seqExtra = median(pairs.map((p) => p.seqExtra));
     return [
       checked('review_speedup', speedup, 'x', '>=', 7.5,
-        `24 calls; model ${modelLatencyMs} ms per round trip; read/search +${toolLatencyMs} ms injected, each test run a ${toolLatencyMs} ms shell sleep (4 at once); ` +
+        `24 calls; model ${modelLatencyMs} ms per round trip; read/search +${toolLatencyMs} ms injected, each test run a ${toolLatencyMs} ms shell sleep (all 8 at once); ` +
           `parallel ${fmtMs(par)} (3 round trips) vs sequential ${fmtMs(seq)} (25); time beyond model latency: parallel ${fmtMs(parExtra)}, sequential ${fmtMs(seqExtra)}; ` +
           `ideal ${(25 / 3).toFixed(2)}x with free tools; median of ${times}${quick ? '; quick mode: latencies scaled down, process start-up not, so expect less than the full run' : ''}`),
     ];

@@ -1,10 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { ToolCall, ToolResult } from '../shared/transcript';
-import type { FileAccess, ToolContext, ToolRegistry } from '../tools/tool';
+import type { FileAccess, ToolContext, ToolDefinition, ToolRegistry } from '../tools/tool';
 import { formatToolError, ToolError, type ToolErrorCode } from '../tools/toolError';
 import { truncateMiddle } from '../tools/truncate';
 import type { ApprovalGate } from './approvals';
+import { DEFAULT_MAX_CONCURRENT_TOOLS, DEFAULT_TOOL_TIMEOUT_SECONDS, perToolLimits } from './defaults';
 import { claimsConflict, FileLocks } from './fileLocks';
 import { prepareCall, type PreparedCall } from './prepareCall';
 
@@ -63,7 +64,7 @@ export interface SchedulerOptions {
   locks?: FileLocks;
   maxConcurrentTools?: number;
   toolTimeoutMs?: number;
-  /** Per tool name; run_tests defaults to 300 s and 4 at once. */
+  /** Per tool name, merged field by field over the defaults (run_tests: 300 s, 8 at once). */
   perTool?: Record<string, ToolLimits>;
   maxResultChars?: number;
   maxCallsPerTurn?: number;
@@ -74,26 +75,25 @@ export interface SchedulerOptions {
   cancelGraceMs?: number;
 }
 
-const DEFAULT_PER_TOOL: Record<string, ToolLimits> = { run_tests: { timeoutMs: 300_000, maxConcurrent: 4 } };
-
 /** Owns concurrency, locks, timeouts, truncation and error-to-result conversion for every batch of a run. */
 export class Scheduler {
   readonly locks: FileLocks;
   /** @internal The cap shared by every call of every batch. */
   readonly globalLimit: LimitFunction;
-  private readonly perToolLimits = new Map<string, LimitFunction>();
+  /** By tool name, and by `sharedLimit.key` for tools that share one cap (an MCP server's). */
+  private readonly limiters = new Map<string, LimitFunction>();
   readonly options: Required<Omit<SchedulerOptions, 'approvals' | 'locks'>> & Pick<SchedulerOptions, 'approvals'>;
 
   constructor(options: SchedulerOptions) {
     this.options = {
-      maxConcurrentTools: 8,
-      toolTimeoutMs: 30_000,
+      maxConcurrentTools: DEFAULT_MAX_CONCURRENT_TOOLS,
+      toolTimeoutMs: DEFAULT_TOOL_TIMEOUT_SECONDS * 1000,
       maxResultChars: 30_000,
       maxCallsPerTurn: 128,
       sequential: false,
       cancelGraceMs: 2_000,
       ...options,
-      perTool: { ...DEFAULT_PER_TOOL, ...options.perTool },
+      perTool: mergeLimits(perToolLimits(), options.perTool ?? {}),
     };
     this.locks = options.locks ?? new FileLocks();
     this.globalLimit = pLimit(this.options.sequential ? 1 : Math.max(1, this.options.maxConcurrentTools));
@@ -106,12 +106,21 @@ export class Scheduler {
     return new Batch(this, turn, signal, onUpdate);
   }
 
-  /** @internal */
-  limiterFor(name: string): LimitFunction | undefined {
-    const max = this.options.perTool[name]?.maxConcurrent;
-    if (!max) return undefined;
-    let limit = this.perToolLimits.get(name);
-    if (!limit) this.perToolLimits.set(name, (limit = pLimit(max)));
+  /**
+   * @internal The caps a call of `tool` waits for before the global one: its own (`perTool`), then the one it shares
+   * with the other tools of its MCP server. Limiters live as long as the scheduler, so the caps hold across batches.
+   */
+  limitersFor(tool: ToolDefinition): LimitFunction[] {
+    const out: LimitFunction[] = [];
+    const own = this.options.perTool[tool.name]?.maxConcurrent;
+    if (own) out.push(this.limiter(`tool\0${tool.name}`, own));
+    if (tool.sharedLimit) out.push(this.limiter(`shared\0${tool.sharedLimit.key}`, tool.sharedLimit.maxConcurrent));
+    return out;
+  }
+
+  private limiter(key: string, max: number): LimitFunction {
+    let limit = this.limiters.get(key);
+    if (!limit) this.limiters.set(key, (limit = pLimit(Math.max(1, max))));
     return limit;
   }
 
@@ -244,9 +253,9 @@ export class Batch {
       await this.until(lock.ready);
       // One at a time means strictly model order: a per-tool queue in front of the single slot would let later
       // calls overtake.
-      const perTool = options.sequential ? undefined : this.scheduler.limiterFor(prepared.tool.name);
-      const slot = () => this.scheduler.globalLimit(() => this.execute(entry, releaseLater));
-      return await (perTool ? perTool(slot) : slot());
+      const limiters = options.sequential ? [] : this.scheduler.limitersFor(prepared.tool);
+      const slot = limiters.reduceRight<() => Promise<ToolResult>>((inner, limit) => () => limit(inner), () => this.scheduler.globalLimit(() => this.execute(entry, releaseLater)));
+      return await slot();
     } catch (e) {
       if (!released) lock.release();
       released = true;
@@ -355,6 +364,15 @@ export class Batch {
       durationMs: result ? entry.log.ms : undefined,
     });
   }
+}
+
+function mergeLimits(base: Record<string, ToolLimits>, over: Record<string, ToolLimits>): Record<string, ToolLimits> {
+  const out = { ...base };
+  for (const [name, limits] of Object.entries(over)) {
+    const defined = Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));
+    out[name] = { ...base[name], ...defined };
+  }
+  return out;
 }
 
 /** Calls that would produce the same result if asked again within a turn retry. */

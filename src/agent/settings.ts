@@ -6,6 +6,7 @@ import { FileTracker } from '../tools/fileTracker';
 import { toolSpec, type ToolRegistry } from '../tools/tool';
 import type { ApprovalGate } from './approvals';
 import type { FileLocks } from './fileLocks';
+import { DEFAULT_MAX_CONCURRENT_TOOLS, DEFAULT_TOOL_TIMEOUT_SECONDS, perToolLimits, type ToolLimitSetting } from './defaults';
 import type { AgentConfig } from './loop';
 import { Scheduler } from './scheduler';
 import { defaultSystemPrompt } from './systemPrompt';
@@ -15,8 +16,8 @@ export interface AgentSettings {
   model: string;
   maxConcurrentTools: number;
   toolTimeoutSeconds: number;
-  runTestsTimeoutSeconds: number;
-  maxConcurrentTestRuns: number;
+  /** Per tool name (`fanout.toolLimits`), over the defaults: run_tests 8 at once, 300 s. */
+  toolLimits: Readonly<Record<string, ToolLimitSetting>>;
   maxTurns: number;
   parallelToolCalls: boolean;
   maxRetries: number;
@@ -25,10 +26,9 @@ export interface AgentSettings {
 }
 
 export const defaultAgentSettings: Omit<AgentSettings, 'model'> = {
-  maxConcurrentTools: 8,
-  toolTimeoutSeconds: 30,
-  runTestsTimeoutSeconds: 300,
-  maxConcurrentTestRuns: 4,
+  maxConcurrentTools: DEFAULT_MAX_CONCURRENT_TOOLS,
+  toolTimeoutSeconds: DEFAULT_TOOL_TIMEOUT_SECONDS,
+  toolLimits: {},
   maxTurns: 25,
   parallelToolCalls: true,
   maxRetries: 4,
@@ -60,7 +60,7 @@ export function buildAgentConfig(settings: AgentSettings, host: AgentHost): Agen
     locks: host.locks,
     maxConcurrentTools: settings.maxConcurrentTools,
     toolTimeoutMs: settings.toolTimeoutSeconds * 1000,
-    perTool: { run_tests: { timeoutMs: settings.runTestsTimeoutSeconds * 1000, maxConcurrent: settings.maxConcurrentTestRuns } },
+    perTool: perToolLimits(settings.toolLimits),
     sequential: !settings.parallelToolCalls,
     approvals: host.approvals,
   });

@@ -1,6 +1,7 @@
 import { DEFAULT_MODELS } from '../providers';
 import { EXTENSION_PROVIDER_IDS, type ExtensionProviderId } from '../providers/provider';
 import { defaultApprovalPolicy, type ApprovalMode, type ApprovalPolicy } from './approvals';
+import type { ToolLimitSetting } from './defaults';
 import { defaultAgentSettings, type AgentSettings } from './settings';
 
 /** Everything the `fanout.*` settings decide, checked: a bad value falls back to its default with a problem noted. */
@@ -53,8 +54,34 @@ export function readUserSettings(get: (key: string) => unknown): { settings: Use
     maxRetries: int('maxRetries'),
     parallelToolCalls: typeof parallel === 'boolean' ? parallel : defaultAgentSettings.parallelToolCalls,
     testCommand: str(get('testCommand')) || undefined,
+    toolLimits: readToolLimits(get('toolLimits'), problems),
   };
   return { settings: { provider, model, baseUrl: baseUrl || undefined, agent, approval }, problems };
+}
+
+/** `fanout.toolLimits`: `{ "<tool>": { "maxConcurrent": n, "timeoutSeconds": n } }`; a bad field is dropped and noted. */
+function readToolLimits(raw: unknown, problems: string[]): Record<string, ToolLimitSetting> {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    problems.push('fanout.toolLimits must be an object like { "run_tests": { "maxConcurrent": 8, "timeoutSeconds": 300 } }; ignored.');
+    return {};
+  }
+  const out: Record<string, ToolLimitSetting> = {};
+  for (const [tool, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      problems.push(`fanout.toolLimits.${tool} must be an object with maxConcurrent and/or timeoutSeconds; ignored.`);
+      continue;
+    }
+    const limits: ToolLimitSetting = {};
+    for (const [field, v] of Object.entries(value as Record<string, unknown>)) {
+      const range = field === 'maxConcurrent' ? SETTING_RANGES.maxConcurrentTools : field === 'timeoutSeconds' ? SETTING_RANGES.toolTimeoutSeconds : undefined;
+      if (!range) problems.push(`fanout.toolLimits.${tool}.${field} is not a limit (maxConcurrent, timeoutSeconds); ignored.`);
+      else if (typeof v === 'number' && Number.isInteger(v) && v >= range[0] && v <= range[1]) limits[field as keyof ToolLimitSetting] = v;
+      else problems.push(`fanout.toolLimits.${tool}.${field} must be a whole number from ${range[0]} to ${range[1]}; using the default.`);
+    }
+    out[tool] = limits;
+  }
+  return out;
 }
 
 function str(v: unknown): string {

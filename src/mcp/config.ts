@@ -15,14 +15,29 @@ export interface McpConfigSource {
   problem?: string;
 }
 
+/**
+ * How many calls of one server's tools run at once unless its entry says `maxConcurrent`: MCP servers are often a
+ * rate-limited API behind a thin wrapper, where a semaphore is the advice of the parallel tool-calling guide.
+ */
+export const DEFAULT_MCP_MAX_CONCURRENT = 4;
+
+interface McpServerCommon {
+  name: string;
+  origin: string;
+  maxConcurrent: number;
+}
+
 export type McpServerConfig =
-  | { name: string; origin: string; transport: 'stdio'; command: string; args: string[]; env: Record<string, string | null>; envFile?: string; cwd: string }
-  | { name: string; origin: string; transport: 'http'; url: string; headers: Record<string, string> };
+  | (McpServerCommon & { transport: 'stdio'; command: string; args: string[]; env: Record<string, string | null>; envFile?: string; cwd: string })
+  | (McpServerCommon & { transport: 'http'; url: string; headers: Record<string, string> });
 
 export type McpServerEntry = { ok: true; config: McpServerConfig } | { ok: false; name: string; origin: string; error: string };
 
+const maxConcurrent = z.number().int().min(1).max(64).default(DEFAULT_MCP_MAX_CONCURRENT);
+
 const stdioSchema = z.object({
   type: z.literal('stdio').optional(),
+  maxConcurrent,
   command: z.string().min(1, 'must not be empty'),
   args: z.array(z.string()).default([]),
   env: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).default({}),
@@ -32,6 +47,7 @@ const stdioSchema = z.object({
 
 const httpSchema = z.object({
   type: z.literal('http').optional(),
+  maxConcurrent,
   url: z.string().regex(/^https?:\/\/.+/, 'must start with http:// or https://'),
   headers: z.record(z.string(), z.string()).default({}),
 });
@@ -97,12 +113,12 @@ function resolveEntry(name: string, origin: string, raw: unknown, ctx: VariableC
     if ('command' in parsed.data) {
       const d = parsed.data;
       const env = Object.fromEntries(Object.entries(d.env).map(([k, v]) => [k, v === null ? null : sub(String(v))]));
-      const config: McpServerConfig = { name, origin, transport: 'stdio', command: sub(d.command), args: d.args.map(sub), env, cwd: d.cwd ? inWorkspace(d.cwd) : ctx.workspaceFolder };
+      const config: McpServerConfig = { name, origin, maxConcurrent: d.maxConcurrent, transport: 'stdio', command: sub(d.command), args: d.args.map(sub), env, cwd: d.cwd ? inWorkspace(d.cwd) : ctx.workspaceFolder };
       if (d.envFile) config.envFile = inWorkspace(d.envFile);
       return { ok: true, config };
     }
     const d = parsed.data;
-    return { ok: true, config: { name, origin, transport: 'http', url: sub(d.url), headers: Object.fromEntries(Object.entries(d.headers).map(([k, v]) => [k, sub(v)])) } };
+    return { ok: true, config: { name, origin, maxConcurrent: d.maxConcurrent, transport: 'http', url: sub(d.url), headers: Object.fromEntries(Object.entries(d.headers).map(([k, v]) => [k, sub(v)])) } };
   } catch (e) {
     return fail((e as Error).message);
   }

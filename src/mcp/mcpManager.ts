@@ -157,7 +157,7 @@ export class McpManager {
     const name = this.names.get(key(handle.name, tool.name))!;
     const cached = this.definitions.get(name);
     if (cached?.tool === tool) return cached.definition;
-    const definition = mcpToolDefinition(name, handle.name, tool, (args, signal) => {
+    const definition = mcpToolDefinition(name, handle, tool, (args, signal) => {
       if (this.disposed) throw new ToolError('unavailable', 'MCP servers were shut down.');
       if (this.disabledServers.has(handle.name)) throw new ToolError('unavailable', `The MCP server "${handle.name}" is disabled.`);
       if (this.disabledTools.has(`${handle.name}/${tool.name}`)) throw new ToolError('unavailable', `The MCP tool ${tool.name} of "${handle.name}" is disabled.`);

@@ -14,15 +14,19 @@ export function mcpAccess(tool: Pick<Tool, 'annotations'>): AccessClass {
   return tool.annotations?.readOnlyHint === true ? 'read' : 'write';
 }
 
-/** An MCP tool as a Fanout tool: the server's own JSON Schema goes to the model, and calls go through `call`. */
-export function mcpToolDefinition(fanoutName: string, server: string, tool: Tool, call: McpCall): ToolDefinition {
+/**
+ * An MCP tool as a Fanout tool: the server's own JSON Schema goes to the model, and calls go through `call`. All tools
+ * of one server share its `maxConcurrent` cap in the scheduler.
+ */
+export function mcpToolDefinition(fanoutName: string, server: { name: string; maxConcurrent: number }, tool: Tool, call: McpCall): ToolDefinition {
   const { $schema: _drop, ...jsonSchema } = tool.inputSchema as Record<string, unknown>;
   return defineTool({
     name: fanoutName,
-    description: tool.description?.trim() || tool.title || tool.annotations?.title || `The ${tool.name} tool of the MCP server ${server}.`,
+    description: tool.description?.trim() || tool.title || tool.annotations?.title || `The ${tool.name} tool of the MCP server ${server.name}.`,
     schema: validatorForJsonSchema(jsonSchema),
     jsonSchema,
     access: mcpAccess(tool),
+    sharedLimit: { key: `mcp:${server.name}`, maxConcurrent: server.maxConcurrent },
     summary: (input) => firstString(input),
     async execute(input, ctx) {
       const result = await call(input, ctx.signal);

@@ -54,6 +54,11 @@ export class ServerHandle {
     return this.options.config.name;
   }
 
+  /** Calls this server's tools may have running at once (the entry's `maxConcurrent`). */
+  get maxConcurrent(): number {
+    return this.options.config.maxConcurrent;
+  }
+
   get transport(): McpServerConfig['transport'] {
     return this.options.config.transport;
   }

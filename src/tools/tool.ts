@@ -48,6 +48,11 @@ export interface ToolDefinition<S extends z.ZodType = z.ZodType> {
    */
   jsonSchema?: Record<string, unknown>;
   access: AccessClass;
+  /**
+   * A cap shared by every tool with the same key, on top of the global one: one MCP server's tools, so a server
+   * that rate-limits is not sent more than it takes. The scheduler enforces it.
+   */
+  sharedLimit?: { key: string; maxConcurrent: number };
   /** Files the call reads or writes, from its validated input: the scheduler locks them in model order. */
   files?(input: z.infer<S>): FileAccess[];
   /** A short label for UIs and logs (the key argument: path, query...). */

@@ -1,6 +1,7 @@
 // Runs one of Fanout's tools for another agent (a vscode.lm.invokeTool call), through the same scheduler as Fanout's
 // own runs: validation, per-tool timeout, result truncation, errors as `Error (<code>): ...` text, and the file locks
 // the chat uses, so another agent's edit queues behind Fanout's edits to the same file (and the other way round).
+import { perToolLimits } from '../agent/defaults';
 import type { FileLocks } from '../agent/fileLocks';
 import { Scheduler, type CallUpdate } from '../agent/scheduler';
 import type { AgentSettings } from '../agent/settings';
@@ -19,7 +20,7 @@ export interface LmToolCallDeps {
   locks: FileLocks;
   runner: ProcessRunner;
   logger: Logger;
-  settings: Pick<AgentSettings, 'testCommand' | 'toolTimeoutSeconds' | 'runTestsTimeoutSeconds'>;
+  settings: Pick<AgentSettings, 'testCommand' | 'toolTimeoutSeconds' | 'toolLimits'>;
 }
 
 let nextId = 0;
@@ -41,7 +42,7 @@ export async function runLmToolCall(deps: LmToolCallDeps, tool: string, input: u
     locks: deps.locks,
     maxConcurrentTools: 1,
     toolTimeoutMs: deps.settings.toolTimeoutSeconds * 1000,
-    perTool: { run_tests: { timeoutMs: deps.settings.runTestsTimeoutSeconds * 1000 } },
+    perTool: perToolLimits(deps.settings.toolLimits),
   });
   const batch = scheduler.startBatch(0, signal, onUpdate);
   batch.add({ id: `lm_tool_${nextId++}`, name: tool, arguments: JSON.stringify(input ?? {}) });

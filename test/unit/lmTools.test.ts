@@ -79,7 +79,7 @@ describe('language model tools: running a call', () => {
       locks: new FileLocks(),
       runner: new NodeProcessRunner(),
       logger: silentLogger,
-      settings: { toolTimeoutSeconds: 30, runTestsTimeoutSeconds: 60 },
+      settings: { toolTimeoutSeconds: 30, toolLimits: { run_tests: { timeoutSeconds: 60 } } },
     };
   });
   afterEach(() => ws.cleanup());

@@ -34,6 +34,25 @@ describe('Scheduler', () => {
     assert.equal(other.peak, 6, 'calls waiting on a per-tool limit do not hold global slots');
   });
 
+  it('holds tools that share a cap (one MCP server) to it together, across batches', async () => {
+    const probe = new ConcurrencyProbe();
+    const shared = { key: 'mcp:srv', maxConcurrent: 2 };
+    const s = new Scheduler({
+      tools: toolRegistry([{ ...sleepTool(probe, { name: 'a' }), sharedLimit: shared }, { ...sleepTool(probe, { name: 'b' }), sharedLimit: shared }]),
+      context: testContext(),
+      maxConcurrentTools: 8,
+    });
+    const calls = (turn: number) => Array.from({ length: 6 }, (_, i) => call(`t${turn}_${i}`, i % 2 ? 'a' : 'b', { ms: 10 }));
+    const [one, two] = await Promise.all([runBatch(s, calls(1)), runBatch(s, calls(2))]);
+    assert.ok([...one.results, ...two.results].every((r) => r.ok));
+    assert.equal(probe.peak, 2);
+  });
+
+  it('keeps the defaults of a tool\'s limits that an override leaves out (run_tests: 8 at once)', () => {
+    const s = new Scheduler({ tools: toolRegistry([]), context: testContext(), perTool: { run_tests: { timeoutMs: 1000 } } });
+    assert.deepEqual(s.options.perTool.run_tests, { maxConcurrent: 8, timeoutMs: 1000 });
+  });
+
   it('returns exactly one result per call id, in model order, whatever mix of outcomes', async () => {
     const probe = new ConcurrencyProbe();
     const s = new Scheduler({ tools: toolRegistry([sleepTool(probe)]), context: testContext(), maxConcurrentTools: 4, toolTimeoutMs: 40, cancelGraceMs: 20 });

@@ -21,7 +21,7 @@ describe('MCP configuration', () => {
         "inputs": [{ "type": "promptString", "id": "unused" }],
         "servers": {
           "local": { "type": "stdio", "command": "node", "args": ["\${workspaceFolder}/server.js", "--name=\${workspaceFolderBasename}"], "env": { "TOKEN": "\${env:TOKEN}", "N": 3, "DROP": null }, "envFile": ".env", "cwd": "tools", },
-          "remote": { "type": "http", "url": "https://mcp.example.com/mcp", "headers": { "Authorization": "Bearer \${env:TOKEN}" } },
+          "remote": { "type": "http", "maxConcurrent": 2, "url": "https://mcp.example.com/mcp", "headers": { "Authorization": "Bearer \${env:TOKEN}" } },
           "untyped": { "command": "uvx", "args": ["srv"] },
         },
       }`,
@@ -30,9 +30,9 @@ describe('MCP configuration', () => {
     assert.equal(source.problem, undefined);
     const entries = resolveServers([source], ctx);
     assert.deepEqual(entries.map((e) => e.ok && e.config), [
-      { name: 'local', origin: '/ws/project/.vscode/mcp.json', transport: 'stdio', command: 'node', args: ['/ws/project/server.js', '--name=project'], env: { TOKEN: 'tok-123', N: '3', DROP: null }, cwd: path.resolve('/ws/project/tools'), envFile: path.resolve('/ws/project/.env') },
-      { name: 'remote', origin: '/ws/project/.vscode/mcp.json', transport: 'http', url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer tok-123' } },
-      { name: 'untyped', origin: '/ws/project/.vscode/mcp.json', transport: 'stdio', command: 'uvx', args: ['srv'], env: {}, cwd: '/ws/project' },
+      { name: 'local', origin: '/ws/project/.vscode/mcp.json', maxConcurrent: 4, transport: 'stdio', command: 'node', args: ['/ws/project/server.js', '--name=project'], env: { TOKEN: 'tok-123', N: '3', DROP: null }, cwd: path.resolve('/ws/project/tools'), envFile: path.resolve('/ws/project/.env') },
+      { name: 'remote', origin: '/ws/project/.vscode/mcp.json', maxConcurrent: 2, transport: 'http', url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer tok-123' } },
+      { name: 'untyped', origin: '/ws/project/.vscode/mcp.json', maxConcurrent: 4, transport: 'stdio', command: 'uvx', args: ['srv'], env: {}, cwd: '/ws/project' },
     ]);
   });
 
@@ -105,12 +105,12 @@ describe('MCP configuration', () => {
     const ws = tempWorkspace({ '.env': '# comment\nexport FROM_FILE="a b"\nOVERRIDE=file\nQUOTED=\'x # y\'\nPLAIN=v # trailing\n' });
     try {
       const env = await stdioEnv(
-        { name: 's', origin: 'o', transport: 'stdio', command: 'node', args: [], cwd: ws.dir, envFile: path.join(ws.dir, '.env'), env: { OVERRIDE: 'env', PATH: null } },
+        { name: 's', origin: 'o', maxConcurrent: 4, transport: 'stdio', command: 'node', args: [], cwd: ws.dir, envFile: path.join(ws.dir, '.env'), env: { OVERRIDE: 'env', PATH: null } },
         { PATH: '/bin', HOME: '/h', OPENAI_API_KEY: 'sk-secret', ANTHROPIC_API_KEY: 'sk-ant' },
       );
       assert.deepEqual(env, { HOME: '/h', FROM_FILE: 'a b', OVERRIDE: 'env', QUOTED: 'x # y', PLAIN: 'v' });
       await assert.rejects(
-        stdioEnv({ name: 's', origin: 'o', transport: 'stdio', command: 'node', args: [], cwd: ws.dir, envFile: path.join(ws.dir, 'nope.env'), env: {} }, {}),
+        stdioEnv({ name: 's', origin: 'o', maxConcurrent: 4, transport: 'stdio', command: 'node', args: [], cwd: ws.dir, envFile: path.join(ws.dir, 'nope.env'), env: {} }, {}),
         /cannot read envFile .*nope\.env: ENOENT/,
       );
     } finally {
@@ -151,7 +151,7 @@ describe('MCP tool definitions', () => {
   const tool = { name: 'echo', description: 'Echoes.', inputSchema: schema as never, annotations: { readOnlyHint: true } };
 
   it('declares the server JSON Schema to the model as is (minus $schema)', () => {
-    const def = mcpToolDefinition('mcp__s__echo', 's', tool, async () => ({ content: [] }));
+    const def = mcpToolDefinition('mcp__s__echo', { name: 's', maxConcurrent: 4 }, tool, async () => ({ content: [] }));
     const { $schema: _d, ...rest } = schema;
     assert.deepEqual(toolSpec(def), { name: 'mcp__s__echo', description: 'Echoes.', parameters: rest });
   });
@@ -193,7 +193,7 @@ describe('MCP tool definitions', () => {
   });
 
   it('throws the text of an isError result, so the scheduler reports it as a failed call', async () => {
-    const def = mcpToolDefinition('mcp__s__echo', 's', tool, async () => ({ isError: true, content: [{ type: 'text', text: 'jammed' }] }));
+    const def = mcpToolDefinition('mcp__s__echo', { name: 's', maxConcurrent: 4 }, tool, async () => ({ isError: true, content: [{ type: 'text', text: 'jammed' }] }));
     await assert.rejects(def.execute({ text: 'x' }, { signal: new AbortController().signal } as never), { name: 'ToolError', code: 'failed', message: 'jammed' });
   });
 });

@@ -157,6 +157,29 @@ describe('McpManager with real MCP servers', function () {
     assert.equal(c.w1.early, false);
   });
 
+  it('holds each server to its maxConcurrent (default 4) in the scheduler, over all its tools', async () => {
+    const m = manager({ one: { ...(await stdio()), maxConcurrent: 1 }, dflt: await stdio() });
+    const tools = await m.tools();
+    assert.deepEqual(byName(tools, 'mcp__dflt__slow_echo').sharedLimit, { key: 'mcp:dflt', maxConcurrent: 4 });
+    const scheduler = new Scheduler({ tools: toolRegistry(tools), context: testContext() });
+    const running = new Map<string, Set<string>>([['one', new Set()], ['dflt', new Set()]]);
+    const peak = new Map<string, number>([['one', 0], ['dflt', 0]]);
+    const batch = scheduler.startBatch(1, new AbortController().signal, (u) => {
+      const server = u.name.split('__')[1];
+      if (u.state === 'running') running.get(server)!.add(u.callId);
+      else running.get(server)!.delete(u.callId);
+      peak.set(server, Math.max(peak.get(server)!, running.get(server)!.size));
+    });
+    for (let i = 0; i < 6; i++) {
+      batch.add(call(`one${i}`, i % 2 ? 'mcp__one__slow_echo' : 'mcp__one__whoami', i % 2 ? { text: 'x', ms: 20 } : {}));
+      batch.add(call(`d${i}`, 'mcp__dflt__slow_echo', { text: 'y', ms: 50 }));
+    }
+    const { results } = await batch.seal();
+    assert.ok(results.every((r) => r.ok), JSON.stringify(results));
+    assert.equal(peak.get('one'), 1, 'one call at a time on the server capped at 1');
+    assert.ok(peak.get('dflt')! <= 4, `at most 4 at once on the default server (saw ${peak.get('dflt')})`);
+  });
+
   it('a server that crashes mid-call fails that call only, and is restarted on the next call', async () => {
     http = await new FakeMcpHttpServer().start();
     const m = manager({ local: await stdio(), remote: { type: 'http', url: http.url } });

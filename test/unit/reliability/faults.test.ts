@@ -77,7 +77,7 @@ describe('reliability: faults and load', () => {
   it('a test command that never exits is killed at its timeout and the run goes on', async () => {
     const { outcome, messages } = await run(
       (_r, i) => (i === 0 ? { calls: [{ id: 't', name: 'run_tests', arguments: {} }, { id: 'r', name: 'read_file', arguments: { path: 'a.txt' } }] } : { text: 'ok' }),
-      { testCommand: 'node -e "setInterval(()=>{},1000)"', runTestsTimeoutSeconds: 0.3 },
+      { testCommand: 'node -e "setInterval(()=>{},1000)"', toolLimits: { run_tests: { timeoutSeconds: 0.3 } } },
     );
     assert.equal(outcome.status, 'final');
     const results = messages.find((m) => m.role === 'tool');

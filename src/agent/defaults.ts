@@ -1,0 +1,34 @@
+// One home for the scheduler's defaults: the scheduler, the agent settings, the setting reader and the README read
+// them from here (package.json's defaults repeat them; a unit test keeps the two equal).
+
+/** Calls of one turn running at once (`fanout.maxConcurrentTools`, `--max-concurrent`). */
+export const DEFAULT_MAX_CONCURRENT_TOOLS = 8;
+/** A call still running after this long is stopped (`fanout.toolTimeoutSeconds`). */
+export const DEFAULT_TOOL_TIMEOUT_SECONDS = 30;
+
+/** A per-tool override of the global cap and timeout, as `fanout.toolLimits` spells it. */
+export interface ToolLimitSetting {
+  maxConcurrent?: number;
+  timeoutSeconds?: number;
+}
+
+/**
+ * run_tests: 8 at once so that a review batch (one test run per file, typically 8) never splits into two waves;
+ * 300 s because a whole test suite is slow. Still a setting: `fanout.toolLimits`.
+ */
+export const DEFAULT_TOOL_LIMITS: Readonly<Record<string, ToolLimitSetting>> = {
+  run_tests: { maxConcurrent: 8, timeoutSeconds: 300 },
+};
+
+/** Settings in seconds to the scheduler's per-tool limits in milliseconds, over the defaults (a tool's fields merge). */
+export function perToolLimits(overrides: Readonly<Record<string, ToolLimitSetting>> = {}): Record<string, { maxConcurrent?: number; timeoutMs?: number }> {
+  const out: Record<string, { maxConcurrent?: number; timeoutMs?: number }> = {};
+  for (const name of new Set([...Object.keys(DEFAULT_TOOL_LIMITS), ...Object.keys(overrides)])) {
+    const merged = { ...DEFAULT_TOOL_LIMITS[name], ...overrides[name] };
+    out[name] = {
+      ...(merged.maxConcurrent !== undefined && { maxConcurrent: merged.maxConcurrent }),
+      ...(merged.timeoutSeconds !== undefined && { timeoutMs: merged.timeoutSeconds * 1000 }),
+    };
+  }
+  return out;
+}
