@@ -1,9 +1,13 @@
 import type { ExtensionProviderId, ModelProvider, ProviderConfig } from './provider';
 
+/**
+ * Each vendor's current mid-tier coding model (SDK model lists and the vendors' model pages, November 2026): OpenAI's
+ * Sol ("everyday work, from coding to agents"), Anthropic's Sonnet, Google's Flash (between Pro and Flash-Lite).
+ */
 export const DEFAULT_MODELS: Record<ExtensionProviderId, string> = {
-  openai: 'gpt-4.1',
-  anthropic: 'claude-sonnet-4-6',
-  gemini: 'gemini-2.5-flash',
+  openai: 'gpt-6.2-sol',
+  anthropic: 'claude-sonnet-5-5',
+  gemini: 'gemini-3.8-flash',
   'openai-compatible': 'llama3.1',
   // Empty: the first chat model VS Code offers (whatever the user has installed, e.g. GitHub Copilot Chat).
   'vscode-lm': '',

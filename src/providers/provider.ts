@@ -33,6 +33,16 @@ export interface ModelProvider {
   readonly id: ExtensionProviderId;
   stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent>;
   listModels?(signal: AbortSignal): Promise<string[]>;
+  /**
+   * The model's limits as the provider reports them at run time (Gemini models.get, vLLM max_model_len, Ollama's
+   * context length, vscode-lm maxInputTokens); they win over the catalog. Undefined when it does not say.
+   */
+  modelLimits?(model: string, signal: AbortSignal): Promise<ModelLimits | undefined>;
+}
+
+export interface ModelLimits {
+  contextWindow?: number;
+  maxOutputTokens?: number;
 }
 
 /** The providers reached over HTTP through their SDKs: they work anywhere, the CLI included. */

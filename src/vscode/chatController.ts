@@ -8,7 +8,7 @@ import type { RunOutcome } from '../agent/loop';
 import { actionsForError } from '../agent/uiEvents';
 import type { Logger } from '../host/logger';
 import { NodeProcessRunner } from '../node/nodeProcessRunner';
-import { estimateCostUsd } from '../providers/pricing';
+import { estimateCostUsd } from '../providers/catalog';
 import { formatUserText, withContent } from '../shared/attachments';
 import type { Attachment, ConversationSummary, ErrorAction, HostMessage } from '../shared/protocol';
 import { builtinRegistry } from '../tools';

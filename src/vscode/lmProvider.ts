@@ -1,7 +1,7 @@
 // Provider `vscode-lm`: the chat models other extensions offer through VS Code's Language Model API (GitHub Copilot,
 // or any extension registering a LanguageModelChatProvider). No key: VS Code asks the user for consent instead.
 import * as vscode from 'vscode';
-import { ProviderError, type ModelEvent, type ModelProvider, type ModelRequest } from '../providers/provider';
+import { ProviderError, type ModelEvent, type ModelLimits, type ModelProvider, type ModelRequest } from '../providers/provider';
 import { LmStreamAssembler, toLmMessages, toLmTools, type LmMessage, type LmOutputPart } from '../providers/vscodeLm/convert';
 import { classifyLmError } from '../providers/vscodeLm/errors';
 import { tokenFor } from './cancellation';
@@ -44,6 +44,12 @@ export class VscodeLmProvider implements ModelProvider {
   async listModels(): Promise<string[]> {
     const models = await vscode.lm.selectChatModels();
     return [...new Set(models.map((m) => m.id))].sort();
+  }
+
+  /** VS Code states each model's prompt limit (`maxInputTokens`): it is the window Fanout compacts against. */
+  async modelLimits(model: string): Promise<ModelLimits | undefined> {
+    const m = await this.model(model);
+    return m.maxInputTokens > 0 ? { contextWindow: m.maxInputTokens } : undefined;
   }
 
   /**

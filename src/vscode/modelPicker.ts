@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { UserSettings } from '../agent/userSettings';
 import { DEFAULT_MODELS } from '../providers';
+import { isChatModel } from '../providers/catalog';
 import { label } from '../providers/httpErrors';
 import { EXTENSION_PROVIDER_IDS, type ExtensionProviderId, type ModelProvider } from '../providers/provider';
 
@@ -37,7 +38,8 @@ export async function pickModel(deps: ModelPickerDeps): Promise<void> {
     try {
       const instance = await deps.provider(p);
       if (!instance.listModels) problem = 'this provider does not list its models';
-      else models = await instance.listModels(mine.signal);
+      // Vendors list embeddings, image, speech and moderation models too: only chat models can drive the agent.
+      else models = (await instance.listModels(mine.signal)).filter(isChatModel);
     } catch (e) {
       problem = (e as Error).message;
     }

@@ -26,6 +26,10 @@ export interface CompatibleServerOptions {
   models?: string[];
   /** Request fields the server refuses with a 400 naming the field. */
   rejectParams?: string[];
+  /** Extra fields of each listed model (vLLM's max_model_len, OpenRouter's context_length). */
+  modelFields?: Record<string, unknown>;
+  /** Answer Ollama's POST /api/show (at the server root) with this body. */
+  ollamaShow?: Record<string, unknown>;
 }
 
 export class FakeCompatibleServer extends FakeHttpServer {
@@ -34,7 +38,11 @@ export class FakeCompatibleServer extends FakeHttpServer {
       const path = req.url.split('?')[0];
       if (req.method === 'GET' && path.endsWith('/models')) {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ object: 'list', data: (options.models ?? ['local-fake']).map((id) => ({ id, object: 'model', created: 0, owned_by: 'local' })) }));
+        res.end(JSON.stringify({ object: 'list', data: (options.models ?? ['local-fake']).map((id) => ({ id, object: 'model', created: 0, owned_by: 'local', ...options.modelFields })) }));
+        return;
+      }
+      if (req.method === 'POST' && path === '/api/show' && options.ollamaShow) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(options.ollamaShow));
         return;
       }
       if (req.method !== 'POST' || !path.endsWith('/chat/completions')) {

@@ -26,7 +26,7 @@ const STATUS_NAMES: Record<number, string> = {
 };
 
 export class FakeGeminiServer extends FakeHttpServer {
-  constructor(script: (req: RecordedRequest, index: number) => ReturnType<ProviderScript> | GeminiTurn, options: { models?: string[] } = {}) {
+  constructor(script: (req: RecordedRequest, index: number) => ReturnType<ProviderScript> | GeminiTurn, options: { models?: string[]; inputTokenLimit?: number } = {}) {
     super(async (req, res, index) => {
       const path = req.url.split('?')[0];
       if (req.method === 'GET' && path.endsWith('/v1/models')) {
@@ -34,6 +34,12 @@ export class FakeGeminiServer extends FakeHttpServer {
         models.push({ name: 'models/embedding-fake', supportedGenerationMethods: ['embedContent'] });
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ models }));
+        return;
+      }
+      const one = /\/v1\/models\/([^/:]+)$/.exec(path);
+      if (req.method === 'GET' && one) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ name: `models/${one[1]}`, inputTokenLimit: options.inputTokenLimit ?? 1_048_576, outputTokenLimit: 65_536, supportedGenerationMethods: ['generateContent'] }));
         return;
       }
       const match = /\/v1\/models\/([^/:]+):streamGenerateContent$/.exec(path);

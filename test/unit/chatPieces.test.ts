@@ -141,7 +141,7 @@ describe('readUserSettings', () => {
     const { settings, problems } = read({});
     assert.deepEqual(problems, []);
     assert.equal(settings.provider, 'openai');
-    assert.equal(settings.model, 'gpt-4.1');
+    assert.equal(settings.model, 'gpt-6.2-sol');
     assert.equal(settings.baseUrl, undefined);
     assert.deepEqual(settings.approval, { read: 'auto', edit: 'auto', runTests: 'auto' });
     assert.equal(settings.agent.maxConcurrentTools, 8);
@@ -155,8 +155,8 @@ describe('readUserSettings', () => {
   it('takes valid values and the provider default model when model is empty', () => {
     const { settings, problems } = read({ provider: 'anthropic', model: '  ', baseUrl: 'http://localhost:11434/v1', maxConcurrentTools: 3, parallelToolCalls: false, approval: { edit: 'ask' }, testCommand: ' npm t ' });
     assert.deepEqual(problems, []);
-    assert.equal(settings.model, 'claude-sonnet-4-6');
-    assert.equal(settings.agent.model, 'claude-sonnet-4-6');
+    assert.equal(settings.model, 'claude-sonnet-5-5');
+    assert.equal(settings.agent.model, 'claude-sonnet-5-5');
     assert.equal(settings.baseUrl, 'http://localhost:11434/v1');
     assert.equal(settings.agent.maxConcurrentTools, 3);
     assert.equal(settings.agent.parallelToolCalls, false);

@@ -8,7 +8,7 @@ import { silentLogger } from '../../src/host/logger';
 import { NodeProcessRunner } from '../../src/node/nodeProcessRunner';
 import { NodeWorkspace } from '../../src/node/nodeWorkspace';
 import { createProvider } from '../../src/providers';
-import { estimateCostUsd } from '../../src/providers/pricing';
+import { estimateCostUsd } from '../../src/providers/catalog';
 import { uiAgentEventSchema, type UiAgentEvent } from '../../src/shared/protocol';
 import { builtinRegistry } from '../../src/tools';
 import { FakeOpenAIServer, toolMessages, type OpenAIScript } from '../fakes/openaiServer';

@@ -1,7 +1,7 @@
 import { ApiError, GoogleGenAI } from '@google/genai';
 import { CallIdAllocator } from '../callIds';
 import { classifyError } from '../httpErrors';
-import type { ModelEvent, ModelProvider, ModelRequest, ProviderConfig, ProviderError } from '../provider';
+import type { ModelEvent, ModelLimits, ModelProvider, ModelRequest, ProviderConfig, ProviderError } from '../provider';
 import { toGeminiContents, toGeminiSystem, toGeminiTools } from './convert';
 import { GeminiStreamParser } from './streamParser';
 
@@ -65,6 +65,15 @@ export class GeminiProvider implements ModelProvider {
       throw classifyGeminiError(e, { started: false, signal, apiKey: this.apiKey });
     }
     return ids.sort();
+  }
+
+  async modelLimits(model: string, signal: AbortSignal): Promise<ModelLimits | undefined> {
+    try {
+      const m = await this.client.models.get({ model, config: { abortSignal: signal } });
+      return m.inputTokenLimit ? { contextWindow: m.inputTokenLimit, maxOutputTokens: m.outputTokenLimit } : undefined;
+    } catch (e) {
+      throw classifyGeminiError(e, { started: false, signal, apiKey: this.apiKey });
+    }
   }
 }
 

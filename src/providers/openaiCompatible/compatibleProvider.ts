@@ -5,8 +5,9 @@ import { classifyError } from '../httpErrors';
 import { toOpenAIMessages, toOpenAITools } from '../openai/convert';
 import { OpenAIStreamAssembler } from '../openai/streamAssembler';
 import { withOneCallPerTurn } from '../parallelHint';
-import type { ModelEvent, ModelProvider, ModelRequest, ProviderConfig } from '../provider';
+import type { ModelEvent, ModelLimits, ModelProvider, ModelRequest, ProviderConfig } from '../provider';
 import { sdkClientOptions } from '../sdkOptions';
+import { limitsFromListing, ollamaLimits } from './modelLimits';
 
 /** Request fields some servers reject with a 400; each is dropped for the endpoint once it was rejected. */
 const OPTIONAL_PARAMS = ['parallel_tool_calls', 'stream_options'] as const;
@@ -25,6 +26,7 @@ export class OpenAICompatibleProvider implements ModelProvider {
   readonly id = 'openai-compatible' as const;
   private readonly client: OpenAI;
   private readonly apiKey: string | undefined;
+  private readonly baseUrl: string;
   private readonly rejected = new Set<OptionalParam>();
   /** Set once the endpoint garbled a parallel batch: it gets one call per turn from then on. */
   private oneCallPerTurn = false;
@@ -34,6 +36,7 @@ export class OpenAICompatibleProvider implements ModelProvider {
       throw new Error('The OpenAI-compatible provider needs a base URL, e.g. http://localhost:11434/v1 (Ollama) or http://localhost:8000/v1 (vLLM).');
     }
     this.apiKey = config.apiKey;
+    this.baseUrl = config.baseUrl;
     // Local servers need no key, but the SDK refuses to start without one.
     this.client = new OpenAI(sdkClientOptions(config, config.apiKey || 'no-key'));
   }
@@ -67,6 +70,22 @@ export class OpenAICompatibleProvider implements ModelProvider {
       throw classifyError(this.id, e, { started: false, signal, apiKey: this.apiKey });
     }
     return ids.sort();
+  }
+
+  /** vLLM / OpenRouter say it in their model listing; Ollama through /api/show. */
+  async modelLimits(model: string, signal: AbortSignal): Promise<ModelLimits | undefined> {
+    try {
+      for await (const m of this.client.models.list({ signal })) {
+        if (m.id === model) {
+          const limits = limitsFromListing(m as unknown as Parameters<typeof limitsFromListing>[0]);
+          if (limits) return limits;
+          break;
+        }
+      }
+    } catch {
+      // No listing: try Ollama's own endpoint below.
+    }
+    return ollamaLimits(this.baseUrl, model, signal);
   }
 
   /** Sends the request; a 400 naming an optional field we sent is answered by sending it again without that field. */

@@ -160,6 +160,21 @@ describe('OpenAI-compatible adapter on quirky servers', () => {
     assert.deepEqual(await p.listModels!(new AbortController().signal), ['llama3.1', 'qwen2.5-coder']);
   });
 
+  it('reads the context length from vLLM\'s max_model_len, or from Ollama\'s /api/show (num_ctx first)', async () => {
+    const signal = new AbortController().signal;
+    let p = await provider(() => ({ text: 'x' }), { models: ['qwen'], modelFields: { max_model_len: 32768 } });
+    assert.deepEqual(await p.modelLimits!('qwen', signal), { contextWindow: 32768, maxOutputTokens: undefined });
+    await server.close();
+    p = await provider(() => ({ text: 'x' }), { models: ['llama3.1'], ollamaShow: { model_info: { 'general.architecture': 'llama', 'llama.context_length': 131072 }, parameters: 'stop "<|eot_id|>"' } });
+    assert.deepEqual(await p.modelLimits!('llama3.1', signal), { contextWindow: 131072 });
+    await server.close();
+    p = await provider(() => ({ text: 'x' }), { models: ['llama3.1'], ollamaShow: { model_info: { 'llama.context_length': 131072 }, parameters: 'num_ctx 8192\nstop "x"' } });
+    assert.deepEqual(await p.modelLimits!('llama3.1', signal), { contextWindow: 8192 });
+    await server.close();
+    p = await provider(() => ({ text: 'x' }), { models: ['m'] });
+    assert.equal(await p.modelLimits!('m', signal), undefined);
+  });
+
   it('splits parallel calls glued into one, runs them all, then falls back to one call per turn with ONE notice', async () => {
     const ws = tempWorkspace({ 'a.txt': 'A\n', 'b.txt': 'B\n' });
     try {

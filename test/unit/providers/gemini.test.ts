@@ -160,4 +160,10 @@ describe('Gemini adapter on the wire', () => {
     await start(() => ({ text: 'x' }));
     assert.deepEqual(await provider.listModels!(new AbortController().signal), ['gemini-2.5-flash', 'gemini-2.5-pro']);
   });
+
+  it('reports the model\'s inputTokenLimit from models.get as its context window', async () => {
+    await start(() => ({ text: 'x' }));
+    assert.deepEqual(await provider.modelLimits!('gemini-2.5-flash', new AbortController().signal), { contextWindow: 1_048_576, maxOutputTokens: 65_536 });
+    assert.ok(server.requests.some((r) => r.method === 'GET' && r.url.startsWith('/v1/models/gemini-2.5-flash')));
+  });
 });
