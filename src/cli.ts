@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { runAgent, type AgentEvent, type RunOutcome } from './agent/loop';
 import { buildAgentConfig, defaultAgentSettings, type AgentSettings } from './agent/settings';
 import { silentLogger, type Logger } from './host/logger';
+import { NodeDiagnostics } from './node/nodeDiagnostics';
 import { NodeProcessRunner } from './node/nodeProcessRunner';
 import { NodeWorkspace } from './node/nodeWorkspace';
 import { mcpManagerForFile, type McpManager } from './mcp';
@@ -24,6 +25,7 @@ Options:
   --max-turns N          stop after N model turns (default ${defaultAgentSettings.maxTurns})
   --max-concurrent N     tool calls running at once (default ${defaultAgentSettings.maxConcurrentTools})
   --test-command CMD     command run_tests runs (default: detected, e.g. npm test)
+  --lint-command CMD     command get_diagnostics runs (default: npm run lint when package.json has a lint script)
   --mcp-config FILE      MCP servers whose tools the agent may use, in VS Code's mcp.json format
                          (default: <workspace>/.vscode/mcp.json if present)
   --sequential           one tool call per turn, run one by one (parallel tool calls off)
@@ -73,9 +75,18 @@ export async function main(argv: string[], io: { out: NodeJS.WritableStream; err
   const mcpTools = (await mcp?.tools()) ?? [];
   for (const problem of mcp?.problems ?? []) io.err.write(`fanout: ${problem}\n`);
   for (const s of mcp?.states() ?? []) if (s.status === 'error') io.err.write(`fanout: MCP server "${s.name}" left out: ${s.message}\n`);
+  const runner = new NodeProcessRunner();
+  // The headless tool list: every host's tools (no editor: no language tools), then the MCP servers'.
   const config = buildAgentConfig(
     cliAgentSettings(args),
-    { provider, workspace, runner: new NodeProcessRunner(), tools: toolRegistry([...builtinTools, ...mcpTools]), logger },
+    {
+      provider,
+      workspace,
+      runner,
+      diagnostics: new NodeDiagnostics({ workspace, runner, lintCommand: args.lintCommand }),
+      tools: toolRegistry([...builtinTools, ...mcpTools]),
+      logger,
+    },
   );
 
   const stop = new AbortController();
@@ -112,6 +123,7 @@ export function parse(argv: string[]) {
       'max-turns': { type: 'string' },
       'max-concurrent': { type: 'string' },
       'test-command': { type: 'string' },
+      'lint-command': { type: 'string' },
       'mcp-config': { type: 'string' },
       sequential: { type: 'boolean' },
       json: { type: 'boolean' },
@@ -142,6 +154,7 @@ export function parse(argv: string[]) {
     maxTurns: int('max-turns', values['max-turns'], defaultAgentSettings.maxTurns),
     maxConcurrent: int('max-concurrent', values['max-concurrent'], defaultAgentSettings.maxConcurrentTools),
     testCommand: values['test-command'],
+    lintCommand: values['lint-command'],
     mcpConfig: values['mcp-config'],
     sequential: values.sequential ?? false,
     json: values.json ?? false,

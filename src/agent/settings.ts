@@ -1,3 +1,5 @@
+import type { Diagnostics } from '../host/diagnostics';
+import type { LanguageFeatures } from '../host/language';
 import type { Logger } from '../host/logger';
 import type { ProcessRunner } from '../host/processRunner';
 import type { Workspace } from '../host/workspace';
@@ -40,6 +42,9 @@ export interface AgentHost {
   runner: ProcessRunner;
   tools: ToolRegistry;
   logger: Logger;
+  /** get_diagnostics' source (Problems panel or lint command) and the editor's language intelligence, where the host has them. */
+  diagnostics?: Diagnostics;
+  language?: LanguageFeatures;
   /** One per conversation: what the agent has seen of each file. */
   files?: FileTracker;
   locks?: FileLocks;
@@ -56,6 +61,8 @@ export function buildAgentConfig(settings: AgentSettings, host: AgentHost): Agen
       runner: host.runner,
       logger: host.logger,
       settings: { testCommand: settings.testCommand, maxFileBytes: 10 * 1024 * 1024 },
+      diagnostics: host.diagnostics,
+      language: host.language,
     },
     locks: host.locks,
     maxConcurrentTools: settings.maxConcurrentTools,

@@ -1,11 +1,19 @@
 import { applyEdit } from './applyEdit';
+import { getDiagnostics } from './getDiagnostics';
+import { findReferences, findSymbol, goToDefinition } from './languageTools';
 import { listFiles } from './listFiles';
 import { readFile } from './readFile';
 import { runTests } from './runTests';
 import { searchWorkspace } from './searchWorkspace';
 import { toolRegistry, type ToolDefinition } from './tool';
 
-/** The built-in tools, in the order they are declared to the model. */
-export const builtinTools: readonly ToolDefinition[] = [readFile, searchWorkspace, listFiles, runTests, applyEdit] as ToolDefinition[];
+/**
+ * The tools every host offers, in the order they are declared to the model. Each host composes its own list from
+ * these: the CLI adds MCP tools (src/cli.ts), VS Code adds `editorOnlyTools` (src/vscode/editorTools.ts).
+ */
+export const builtinTools: readonly ToolDefinition[] = [readFile, searchWorkspace, listFiles, runTests, applyEdit, getDiagnostics] as ToolDefinition[];
+
+/** Tools that need an editor's language intelligence: the headless runner does not offer them. */
+export const editorOnlyTools: readonly ToolDefinition[] = [findSymbol, goToDefinition, findReferences] as ToolDefinition[];
 
 export const builtinRegistry = () => toolRegistry(builtinTools);

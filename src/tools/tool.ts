@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Diagnostics } from '../host/diagnostics';
+import type { LanguageFeatures } from '../host/language';
 import type { Logger } from '../host/logger';
 import type { ProcessRunner } from '../host/processRunner';
 import type { Workspace } from '../host/workspace';
@@ -15,7 +17,7 @@ export interface FileAccess {
    */
   path: string;
   write: boolean;
-  /** The whole folder: waits for earlier writes of any file under it (listings and searches see those writes). */
+  /** The whole folder: waits for earlier writes of any file under it (listings, searches and diagnostics see those writes). */
   tree?: boolean;
 }
 
@@ -26,6 +28,10 @@ export interface ToolContext {
   runner: ProcessRunner;
   logger: Logger;
   settings: ToolSettings;
+  /** The host's problems: the Problems panel in VS Code, the lint command headless. */
+  diagnostics?: Diagnostics;
+  /** The host's language intelligence (symbols, definitions, references): VS Code only. */
+  language?: LanguageFeatures;
 }
 
 export interface ToolSettings {

@@ -11,15 +11,17 @@ import { NodeProcessRunner } from '../node/nodeProcessRunner';
 import { estimateCostUsd } from '../providers/catalog';
 import { formatUserText, withContent } from '../shared/attachments';
 import type { Attachment, ConversationSummary, ErrorAction, HostMessage } from '../shared/protocol';
-import { builtinRegistry } from '../tools';
 import { normalizeWorkspacePath } from '../tools/paths';
 import type { ApiKeys } from './apiKeys';
 import { ChangeReview } from './changeReview';
 import type { ChatViewProvider } from './chatViewProvider';
 import { vscodeRipgrep } from './ripgrepPath';
 import { McpHost } from './mcpHost';
+import { editorRegistry } from './editorTools';
 import { configureRun, RunSetupError } from './runSetup';
 import type { SettingsReader } from './settings';
+import { VscodeDiagnostics } from './vscodeDiagnostics';
+import { VscodeLanguageFeatures } from './vscodeLanguage';
 import { VscodeWorkspace } from './vscodeWorkspace';
 
 const ACTIVE_KEY = 'fanout.activeConversation';
@@ -48,7 +50,10 @@ export class ChatController implements vscode.Disposable {
   readonly locks = new FileLocks();
   /** The workspace's MCP servers, whose tools every run gets; created on the first run. */
   readonly mcp: McpHost;
-  private readonly tools = builtinRegistry();
+  private readonly tools = editorRegistry();
+  /** The Problems panel and the language features, for get_diagnostics and the language tools (also lmTools.ts). */
+  readonly diagnostics = new VscodeDiagnostics(() => this.workspace());
+  readonly language = new VscodeLanguageFeatures(() => this.workspace());
   private readonly runner = new NodeProcessRunner();
   private workspacePromise: Promise<VscodeWorkspace> | undefined;
   private readonly restoring: Promise<void>;
@@ -69,6 +74,7 @@ export class ChatController implements vscode.Disposable {
     this.active = this.createSession(newConversation());
     this.restoring = this.restoreActive();
     this.disposables.push(
+      this.diagnostics,
       this.review,
       vscode.workspace.onDidChangeWorkspaceFolders(() => (this.workspacePromise = undefined)),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -164,7 +170,7 @@ export class ChatController implements vscode.Disposable {
       tools: this.tools,
       logger: deps.logger,
       configure: (host) =>
-        configureRun({ settings: () => deps.settings.read(), keys: deps.keys, approvals: this.approvals, locks: this.locks, runner: this.runner, tools: this.tools, extraTools: () => this.mcp.tools(), logger: deps.logger }, host),
+        configureRun({ settings: () => deps.settings.read(), keys: deps.keys, approvals: this.approvals, locks: this.locks, runner: this.runner, tools: this.tools, diagnostics: this.diagnostics, language: this.language, extraTools: () => this.mcp.tools(), logger: deps.logger }, host),
       save: (c) => deps.store.save(c),
       costUsd: estimateCostUsd,
       emit: (event) => {

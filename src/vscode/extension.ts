@@ -37,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
     chat,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, view),
     ...registerCommands({ chat, view, keys, settings, log }),
-    ...registerLmTools({ workspace: () => chat.workspace(), locks: chat.locks, settings, logger }),
+    ...registerLmTools({ workspace: () => chat.workspace(), locks: chat.locks, settings, logger, diagnostics: chat.diagnostics, language: chat.language }),
   );
   const ms = (n: number) => `${n.toFixed(1)} ms`;
   logger.info(

@@ -5,6 +5,8 @@ import { perToolLimits } from '../agent/defaults';
 import type { FileLocks } from '../agent/fileLocks';
 import { Scheduler, type CallUpdate } from '../agent/scheduler';
 import type { AgentSettings } from '../agent/settings';
+import type { Diagnostics } from '../host/diagnostics';
+import type { LanguageFeatures } from '../host/language';
 import type { Logger } from '../host/logger';
 import type { ProcessRunner } from '../host/processRunner';
 import type { Workspace } from '../host/workspace';
@@ -20,6 +22,8 @@ export interface LmToolCallDeps {
   locks: FileLocks;
   runner: ProcessRunner;
   logger: Logger;
+  diagnostics?: Diagnostics;
+  language?: LanguageFeatures;
   settings: Pick<AgentSettings, 'testCommand' | 'toolTimeoutSeconds' | 'toolLimits'>;
 }
 
@@ -38,6 +42,8 @@ export async function runLmToolCall(deps: LmToolCallDeps, tool: string, input: u
       runner: deps.runner,
       logger: deps.logger,
       settings: { testCommand: deps.settings.testCommand, maxFileBytes: 10 * 1024 * 1024 },
+      diagnostics: deps.diagnostics,
+      language: deps.language,
     },
     locks: deps.locks,
     maxConcurrentTools: 1,

@@ -1,7 +1,7 @@
 // package.json's contributes.languageModelTools, generated from the tools themselves so the declared input schemas
 // are exactly what Fanout validates against (toolSpec). `npm run sync:lm-tools` writes them; a unit test fails when
 // package.json drifts from this.
-import { builtinTools } from '../tools';
+import { editorTools } from './editorTools';
 import { toolSpec } from '../tools/tool';
 import { LM_TOOLS } from './lmToolNames';
 
@@ -19,7 +19,7 @@ export interface LanguageModelToolContribution {
 
 export function lmToolContributions(): LanguageModelToolContribution[] {
   return LM_TOOLS.map((info) => {
-    const tool = builtinTools.find((t) => t.name === info.tool);
+    const tool = editorTools.find((t) => t.name === info.tool);
     if (!tool) throw new Error(`no built-in tool ${info.tool} for ${info.name}`);
     const spec = toolSpec(tool);
     return {

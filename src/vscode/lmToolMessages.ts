@@ -25,6 +25,14 @@ export async function lmToolPrompt(tool: LmToolInfo['tool'], input: Record<strin
       return { invocationMessage: `Searching the workspace for "${oneLine(str('query'))}"` };
     case 'list_files':
       return { invocationMessage: `Listing ${str('path') || 'the workspace'}${str('glob') ? ` (${str('glob')})` : ''}` };
+    case 'get_diagnostics':
+      return { invocationMessage: `Checking the problems of ${str('path') || 'the workspace'}` };
+    case 'find_symbol':
+      return { invocationMessage: `Looking for the symbol "${oneLine(str('query'))}"` };
+    case 'go_to_definition':
+      return { invocationMessage: `Finding the definition at ${str('path')}:${String(input.line)}:${String(input.column)}` };
+    case 'find_references':
+      return { invocationMessage: `Finding the references at ${str('path')}:${String(input.line)}:${String(input.column)}` };
     case 'run_tests': {
       const filter = str('filter');
       const invocationMessage = `Running the tests${filter ? ` matching "${oneLine(filter)}"` : ''}`;

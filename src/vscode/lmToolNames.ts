@@ -6,7 +6,7 @@ export interface LmToolInfo {
   /** The name other agents call it by. */
   name: string;
   /** The Fanout tool it runs. */
-  tool: 'read_file' | 'search_workspace' | 'list_files' | 'run_tests' | 'apply_edit';
+  tool: 'read_file' | 'search_workspace' | 'list_files' | 'run_tests' | 'apply_edit' | 'get_diagnostics' | 'find_symbol' | 'go_to_definition' | 'find_references';
   /** `#name` in a chat prompt. */
   toolReferenceName: string;
   displayName: string;
@@ -54,5 +54,37 @@ export const LM_TOOLS: readonly LmToolInfo[] = [
     displayName: 'Apply Edit (Fanout)',
     userDescription: "Replace one exact occurrence of text in a file, or create a file; queues behind Fanout's own edits to that file.",
     icon: '$(edit)',
+  },
+  {
+    name: 'fanout_get_diagnostics',
+    tool: 'get_diagnostics',
+    toolReferenceName: 'fanoutDiagnostics',
+    displayName: 'Get Diagnostics (Fanout)',
+    userDescription: "The Problems panel for a file, a folder or the workspace; waits for Fanout's pending edits and for language servers to catch up.",
+    icon: '$(warning)',
+  },
+  {
+    name: 'fanout_find_symbol',
+    tool: 'find_symbol',
+    toolReferenceName: 'fanoutFindSymbol',
+    displayName: 'Find Symbol (Fanout)',
+    userDescription: 'Find declarations by name across the workspace, with their lines.',
+    icon: '$(symbol-method)',
+  },
+  {
+    name: 'fanout_go_to_definition',
+    tool: 'go_to_definition',
+    toolReferenceName: 'fanoutGoToDefinition',
+    displayName: 'Go to Definition (Fanout)',
+    userDescription: 'Where the symbol at a position is defined, with the line.',
+    icon: '$(go-to-file)',
+  },
+  {
+    name: 'fanout_find_references',
+    tool: 'find_references',
+    toolReferenceName: 'fanoutFindReferences',
+    displayName: 'Find References (Fanout)',
+    userDescription: 'Every reference to the symbol at a position, with the lines.',
+    icon: '$(references)',
   },
 ];

@@ -2,6 +2,8 @@
 // does: the tools, the scheduler and the test-command detection load on the first call.
 import * as vscode from 'vscode';
 import type { FileLocks } from '../agent/fileLocks';
+import type { Diagnostics } from '../host/diagnostics';
+import type { LanguageFeatures } from '../host/language';
 import type { Logger } from '../host/logger';
 import type { Workspace } from '../host/workspace';
 import { signalFor } from './cancellation';
@@ -14,6 +16,8 @@ export interface LmToolDeps {
   locks: FileLocks;
   settings: SettingsReader;
   logger: Logger;
+  diagnostics: Diagnostics;
+  language: LanguageFeatures;
 }
 
 type Input = Record<string, unknown>;
@@ -71,15 +75,15 @@ function lazyRuntime(deps: LmToolDeps): () => Promise<Runtime> {
   let loading: Promise<Runtime> | undefined;
   return () =>
     (loading ??= (async () => {
-      const [{ lmToolPrompt }, runTests, { runLmToolCall }, { builtinRegistry }, { FileTracker }, { NodeProcessRunner }] = await Promise.all([
+      const [{ lmToolPrompt }, runTests, { runLmToolCall }, { editorRegistry }, { FileTracker }, { NodeProcessRunner }] = await Promise.all([
         import('./lmToolMessages'),
         import('../tools/runTests'),
         import('./lmToolCall'),
-        import('../tools'),
+        import('./editorTools'),
         import('../tools/fileTracker'),
         import('../node/nodeProcessRunner'),
       ]);
-      const tools = builtinRegistry();
+      const tools = editorRegistry();
       const files = new FileTracker();
       const runner = new NodeProcessRunner();
       return {
@@ -90,7 +94,7 @@ function lazyRuntime(deps: LmToolDeps): () => Promise<Runtime> {
         },
         async call(tool, input, signal) {
           const { agent } = deps.settings.read();
-          const callDeps = { tools, workspace: await deps.workspace(), files, locks: deps.locks, runner, logger: deps.logger, settings: agent };
+          const callDeps = { tools, workspace: await deps.workspace(), files, locks: deps.locks, runner, logger: deps.logger, settings: agent, diagnostics: deps.diagnostics, language: deps.language };
           return runLmToolCall(callDeps, tool, input, signal, (u) => deps.logger.trace(`language model tool ${tool} (${u.summary}): ${u.state}`));
         },
       };

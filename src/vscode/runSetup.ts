@@ -3,6 +3,8 @@ import type { AgentConfig } from '../agent/loop';
 import { buildAgentConfig } from '../agent/settings';
 import type { UserSettings } from '../agent/userSettings';
 import type { ApprovalGate } from '../agent/approvals';
+import type { Diagnostics } from '../host/diagnostics';
+import type { LanguageFeatures } from '../host/language';
 import type { Logger } from '../host/logger';
 import type { ProcessRunner } from '../host/processRunner';
 import type { Workspace } from '../host/workspace';
@@ -30,6 +32,8 @@ export interface RunSetupDeps {
   locks: FileLocks;
   runner: ProcessRunner;
   tools: ToolRegistry;
+  diagnostics: Diagnostics;
+  language: LanguageFeatures;
   /** More tools for this run (the MCP servers'), after the built-in ones. */
   extraTools?(): Promise<ToolDefinition[]>;
   logger: Logger;
@@ -47,6 +51,8 @@ export async function configureRun(deps: RunSetupDeps, host: { files: FileTracke
     workspace: host.workspace,
     files: host.files,
     runner: deps.runner,
+    diagnostics: deps.diagnostics,
+    language: deps.language,
     tools: extra.length ? toolRegistry([...deps.tools.values(), ...extra]) : deps.tools,
     logger: deps.logger,
     locks: deps.locks,

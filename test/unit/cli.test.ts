@@ -48,7 +48,9 @@ describe('headless runner (fanout CLI) against a fake OpenAI server', () => {
     assert.match(tools[2].content, /src\/b\.ts/);
     assert.match(tools[3].content, /^Edited src\/b\.ts/);
     assert.equal(readFileSync(path.join(ws.dir, 'src/b.ts'), 'utf8'), 'export const b = a + 2;\n');
-    assert.equal(server.chatRequests[0].body.tools.length, 5);
+    // The headless list: no language tools (find_symbol...), which need an editor.
+    const offered = server.chatRequests[0].body.tools.map((t: { function: { name: string } }) => t.function.name);
+    assert.deepEqual(offered, ['read_file', 'search_workspace', 'list_files', 'run_tests', 'apply_edit', 'get_diagnostics']);
     assert.equal(server.chatRequests[0].body.parallel_tool_calls, undefined);
     assert.equal(server.chatRequests[0].headers.authorization, 'Bearer sk-test');
   });

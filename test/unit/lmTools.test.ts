@@ -5,9 +5,10 @@ import { FileLocks } from '../../src/agent/fileLocks';
 import { silentLogger } from '../../src/host/logger';
 import { NodeProcessRunner } from '../../src/node/nodeProcessRunner';
 import { NodeWorkspace } from '../../src/node/nodeWorkspace';
-import { builtinRegistry, builtinTools } from '../../src/tools';
+import { builtinRegistry } from '../../src/tools';
 import { FileTracker } from '../../src/tools/fileTracker';
 import { toolSpec } from '../../src/tools/tool';
+import { editorTools } from '../../src/vscode/editorTools';
 import { runLmToolCall, type LmToolCallDeps } from '../../src/vscode/lmToolCall';
 import { lmToolContributions } from '../../src/vscode/lmToolManifest';
 import { lmToolPrompt } from '../../src/vscode/lmToolMessages';
@@ -26,14 +27,24 @@ describe('language model tools (contributes.languageModelTools)', () => {
   it('declares each tool with the very JSON schema Fanout validates against (toolSpec)', () => {
     const declared = new Map((pkg.contributes.languageModelTools ?? []).map((t) => [t.name, t.inputSchema]));
     for (const info of LM_TOOLS) {
-      const tool = builtinTools.find((t) => t.name === info.tool)!;
+      const tool = editorTools.find((t) => t.name === info.tool)!;
       assert.deepEqual(declared.get(info.name), toolSpec(tool).parameters, info.name);
     }
   });
 
-  it('offers every built-in tool under a fanout_ name', () => {
-    assert.deepEqual(LM_TOOLS.map((t) => t.name), ['fanout_read_file', 'fanout_search_workspace', 'fanout_list_files', 'fanout_run_tests', 'fanout_apply_edit']);
-    assert.deepEqual(LM_TOOLS.map((t) => t.tool).sort(), builtinTools.map((t) => t.name).sort());
+  it('offers every tool of the extension under a fanout_ name', () => {
+    assert.deepEqual(LM_TOOLS.map((t) => t.name), [
+      'fanout_read_file',
+      'fanout_search_workspace',
+      'fanout_list_files',
+      'fanout_run_tests',
+      'fanout_apply_edit',
+      'fanout_get_diagnostics',
+      'fanout_find_symbol',
+      'fanout_go_to_definition',
+      'fanout_find_references',
+    ]);
+    assert.deepEqual(LM_TOOLS.map((t) => t.tool).sort(), editorTools.map((t) => t.name).sort());
   });
 });
 
