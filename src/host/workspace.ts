@@ -34,6 +34,8 @@ export interface SearchMatch {
 export interface Listing<T> {
   items: T[];
   truncated: boolean;
+  /** What the model should know about files left out (binary, too large), one line each. */
+  notes?: string[];
 }
 
 export interface Workspace {

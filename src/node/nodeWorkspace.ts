@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import type { FileText, Listing, SearchMatch, SearchOptions, TextEdit, Workspace } from '../host/workspace';
 import { ToolError } from '../tools/toolError';
 import { checkParents, realPathInside, realPathKey } from './containment';
 import { findRipgrep, rgFiles, rgSearch } from './ripgrep';
+import { encodeTextFor, readText, specialFile } from './fileBytes';
+import { nodeSearch } from './nodeSearch';
+import { encodeText, encodingLabel } from './textCodec';
 import { walkFiles } from './walk';
 
 /** The workspace on plain Node fs: the headless runner's, and the unit tests'. */
@@ -38,13 +41,14 @@ export class NodeWorkspace implements Workspace {
     const real = await this.realExisting(rel);
     if (!real) return undefined;
     const st = await fs.stat(real);
+    if (!st.isFile() && !st.isDirectory()) throw specialFile(rel, st);
     return { type: st.isDirectory() ? 'directory' : 'file', size: st.size };
   }
 
   async readFile(rel: string): Promise<FileText> {
     const real = await this.realExisting(rel);
     if (!real) throw new ToolError('not_found', `${rel} does not exist.`);
-    return { text: await fs.readFile(real, 'utf8') };
+    return { text: (await readText(real, rel)).text };
   }
 
   async createFile(rel: string, text: string, signal?: AbortSignal): Promise<void> {
@@ -63,9 +67,11 @@ export class NodeWorkspace implements Workspace {
   async editFile(rel: string, edit: TextEdit, signal?: AbortSignal): Promise<void> {
     const real = await this.realExisting(rel);
     if (!real) throw new ToolError('not_found', `${rel} does not exist.`);
-    const current = await fs.readFile(real, 'utf8');
+    const { text: current, encoding, bytes } = await readText(real, rel);
     if (current !== edit.expected) throw new ToolError('stale_file', `${rel} changed while the edit was being prepared. Read it again.`);
-    const next = current.slice(0, edit.offset) + edit.insert + current.slice(edit.offset + edit.deleteCount);
+    // Decoding is lossless by construction; checked anyway, since a file whose bytes would change is not edited.
+    if (!encodeText(current, encoding).equals(bytes)) throw new ToolError('unsupported_encoding', `${rel} cannot be edited without changing bytes outside the edit (${encodingLabel(encoding)} did not round-trip).`);
+    const next = encodeTextFor(rel, current.slice(0, edit.offset) + edit.insert + current.slice(edit.offset + edit.deleteCount), encoding);
     signal?.throwIfAborted();
     // Write a sibling temp file and rename over the real target: readers see the old or the new file, never half.
     const tmp = path.join(path.dirname(real), `.${path.basename(real)}.fanout-${randomBytes(4).toString('hex')}`);
@@ -97,28 +103,7 @@ export class NodeWorkspace implements Workspace {
   async search(options: SearchOptions, signal?: AbortSignal): Promise<Listing<SearchMatch>> {
     const globs = options.include ? [options.include] : [];
     if (this.rg) return rgSearch(this.rg, this.root, { ...options, globs, searchPath: '.', limit: options.maxResults }, signal);
-    return this.searchWithNode(options, signal);
-  }
-
-  private async searchWithNode(options: SearchOptions, signal?: AbortSignal): Promise<Listing<SearchMatch>> {
-    const re = options.isRegex ? new RegExp(options.query) : undefined;
-    const test = (line: string) => (re ? re.test(line) : line.includes(options.query));
-    const include = options.include ? picomatch(options.include, { dot: true }) : () => true;
-    const items: SearchMatch[] = [];
-    for await (const file of walkFiles(this.root, '.', signal)) {
-      if (!include(file)) continue;
-      const st = await fs.stat(path.join(this.root, file)).catch(() => undefined);
-      if (!st?.isFile() || st.size > 20 * 1024 * 1024) continue;
-      let line = 0;
-      for await (const text of readLines(path.join(this.root, file))) {
-        line++;
-        if (line === 1 && text.includes('\0')) break;
-        if (!test(text)) continue;
-        if (items.length === options.maxResults) return { items, truncated: true };
-        items.push({ path: file, line, text });
-      }
-    }
-    return { items, truncated: false };
+    return nodeSearch(this.root, options, signal);
   }
 
   /** The real path of an existing entry, verified inside the workspace; undefined when nothing is there. */
@@ -130,14 +115,4 @@ export class NodeWorkspace implements Workspace {
 /** ripgrep globs are relative to the search root, which is the workspace root here. */
 function scopeGlob(rel: string, glob: string): string {
   return rel === '.' ? glob : `${rel}/${glob.replace(/^\.\//, '')}`;
-}
-
-async function* readLines(file: string): AsyncGenerator<string> {
-  const { createInterface } = await import('node:readline');
-  const rl = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-  try {
-    for await (const line of rl) yield line;
-  } finally {
-    rl.close();
-  }
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
+import { decodeLine } from './textCodec';
 
 /**
  * Finds a ripgrep binary: $FANOUT_RG_PATH, then @vscode/ripgrep's (when its download succeeded), then `rg` on PATH.
@@ -33,24 +34,43 @@ export interface RgMatch {
 
 /**
  * Streams `rg --json` and stops (killing rg) once `limit` matches are in: a search that matches everything costs
- * no more than one that matches `limit` lines.
+ * no more than one that matches `limit` lines. Binary files are searched (`--binary`) only to be named: their
+ * matches are held until the file's end says whether it was binary, and then dropped, never shown as text. Lines
+ * that are not UTF-8 (a Latin-1 file) come as bytes and are decoded as windows-1252.
  */
 export function rgSearch(
   rgPath: string,
   cwd: string,
   args: { query: string; isRegex: boolean; globs: string[]; searchPath: string; limit: number },
   signal?: AbortSignal,
-): Promise<{ items: RgMatch[]; truncated: boolean }> {
-  const argv = ['--json', ...COMMON, '--max-columns', '1000', '--max-filesize', '20M'];
+): Promise<{ items: RgMatch[]; truncated: boolean; notes?: string[] }> {
+  const argv = ['--json', ...COMMON, '--binary', '--max-columns', '1000', '--max-filesize', '20M'];
   if (!args.isRegex) argv.push('--fixed-strings');
   for (const g of args.globs) argv.push('--glob', g);
   argv.push('--regexp', args.query, '--', args.searchPath);
-  return collect(rgPath, cwd, argv, args.limit, signal, (line, items) => {
-    if (!line.startsWith('{"type":"match"')) return;
-    const m = JSON.parse(line) as { data: { path: { text?: string }; line_number: number; lines: { text?: string } } };
-    if (m.data.path.text === undefined) return;
-    items.push({ path: toPosix(m.data.path.text), line: m.data.line_number, text: (m.data.lines.text ?? '').replace(/\r?\n$/, '') });
+  let pending: RgMatch[] = [];
+  const binary: string[] = [];
+  const search = collect<RgMatch>(rgPath, cwd, argv, args.limit, signal, (line, items) => {
+    if (line.startsWith('{"type":"begin"')) pending = [];
+    else if (line.startsWith('{"type":"match"')) {
+      const m = JSON.parse(line) as { data: { path: { text?: string }; line_number: number; lines: { text?: string; bytes?: string } } };
+      if (m.data.path.text === undefined) return;
+      const text = m.data.lines.text ?? decodeLine(Buffer.from(m.data.lines.bytes ?? '', 'base64'));
+      pending.push({ path: toPosix(m.data.path.text), line: m.data.line_number, text: text.replace(/\r?\n$/, '') });
+    } else if (line.startsWith('{"type":"end"')) {
+      const end = JSON.parse(line) as { data: { path: { text?: string }; binary_offset: number | null } };
+      if (end.data.binary_offset === null) items.push(...pending);
+      else if (pending.length && end.data.path.text !== undefined) binary.push(toPosix(end.data.path.text));
+      pending = [];
+    }
   });
+  return search.then((r) => (binary.length ? { ...r, notes: [binaryNote(binary)] } : r));
+}
+
+/** The line a search adds for binary files that matched. */
+export function binaryNote(paths: readonly string[]): string {
+  const shown = paths.slice(0, 20);
+  return `[binary files that match, not shown as text: ${shown.join(', ')}${paths.length > shown.length ? `, and ${paths.length - shown.length} more` : ''}]`;
 }
 
 /** `rg --files` under `searchPath`, honouring ignore files. */

@@ -54,10 +54,10 @@ export interface PathLineMatch extends LineMatch {
  * dropped and their buffer text is searched instead, so the agent finds what the user sees.
  */
 export function mergeBufferMatches(
-  disk: { items: PathLineMatch[]; truncated: boolean },
+  disk: { items: PathLineMatch[]; truncated: boolean; notes?: string[] },
   buffers: ReadonlyMap<string, string>,
   options: { test: (line: string) => boolean; include?: (path: string) => boolean; limit: number },
-): { items: PathLineMatch[]; truncated: boolean } {
+): { items: PathLineMatch[]; truncated: boolean; notes?: string[] } {
   if (buffers.size === 0) return disk;
   const items = disk.items.filter((m) => !buffers.has(m.path));
   let truncated = disk.truncated;
@@ -71,5 +71,5 @@ export function mergeBufferMatches(
       break;
     }
   }
-  return { items, truncated };
+  return disk.notes ? { items, truncated, notes: disk.notes } : { items, truncated };
 }

@@ -31,14 +31,14 @@ export const searchWorkspace = defineTool({
       }
     }
     const maxResults = input.maxResults ?? 200;
-    const { items, truncated } = await ctx.workspace.search(
+    const { items, truncated, notes = [] } = await ctx.workspace.search(
       { query: input.query, isRegex: input.isRegex ?? false, include: input.include, maxResults },
       ctx.signal,
     );
-    if (items.length === 0) return `No matches for ${JSON.stringify(input.query)}${input.include ? ` in ${input.include}` : ''}.`;
+    if (items.length === 0) return [`No matches for ${JSON.stringify(input.query)}${input.include ? ` in ${input.include}` : ''}.`, ...notes].join('\n');
     const lines = items.map((m) => `${m.path}:${m.line}: ${clip(m.text.trim())}`);
     if (truncated) lines.push(`[stopped at ${maxResults} matches; narrow the query or the include glob to see the rest]`);
-    return lines.join('\n');
+    return [...lines, ...notes].join('\n');
   },
 });
 

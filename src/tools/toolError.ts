@@ -14,6 +14,8 @@ export type ToolErrorCode =
   | 'is_directory'
   | 'not_a_directory'
   | 'binary_file'
+  | 'special_file'
+  | 'unsupported_encoding'
   | 'too_large'
   | 'already_exists'
   | 'stale_file'

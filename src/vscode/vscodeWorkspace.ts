@@ -55,6 +55,7 @@ export class VscodeWorkspace implements Workspace {
     if (!(await this.contained(rel))) return undefined;
     try {
       const st = await vscode.workspace.fs.stat(this.uriOf(rel));
+      if (!(st.type & (vscode.FileType.File | vscode.FileType.Directory))) throw specialFile(rel);
       return { type: st.type & vscode.FileType.Directory ? 'directory' : 'file', size: st.size };
     } catch (e) {
       if (isNotFound(e)) return undefined;
@@ -89,11 +90,13 @@ export class VscodeWorkspace implements Workspace {
     if (!wasOpen && (await this.readDisk(uri, rel)) !== edit.expected) throw stale(rel);
     const doc = wasOpen ?? (await vscode.workspace.openTextDocument(uri));
     const next = edit.expected.slice(0, edit.offset) + edit.insert + edit.expected.slice(edit.offset + edit.deleteCount);
+    // The agent saves a clean document after its edit: only if that rewrites nothing but the edit's own bytes.
+    if (!doc.isDirty) await this.checkRoundTrip(doc, rel);
     signal?.throwIfAborted();
     if (doc.getText() !== edit.expected) {
       // Loading normalised the file (mixed line endings): offsets into the disk text do not fit the document, so
       // the file is written whole instead; the clean document reloads from disk.
-      if (!wasOpen && !doc.isDirty) return this.writeDisk(uri, next);
+      if (!wasOpen && !doc.isDirty) return this.writeDisk(uri, next, doc.encoding);
       throw stale(rel);
     }
     const wasDirty = doc.isDirty;
@@ -173,9 +176,26 @@ export class VscodeWorkspace implements Workspace {
     }
   }
 
+  /**
+   * Refuses an edit whose save would change bytes the edit does not touch: a file opened in the wrong encoding
+   * (a Latin-1 file read as UTF-8 shows U+FFFD, and saving writes U+FFFD back for every accented byte).
+   */
+  private async checkRoundTrip(doc: vscode.TextDocument, rel: string): Promise<void> {
+    const bytes = await vscode.workspace.fs.readFile(doc.uri);
+    const again = await vscode.workspace.encode(await vscode.workspace.decode(bytes, { encoding: doc.encoding }), { encoding: doc.encoding });
+    if (Buffer.compare(Buffer.from(again), Buffer.from(bytes)) !== 0) {
+      throw new ToolError(
+        'unsupported_encoding',
+        `${rel} is not valid ${doc.encoding}, the encoding it is open in: saving an edit would rewrite bytes the edit does not touch, so nothing was changed. Reopen it with its real encoding (Reopen with Encoding), or set files.encoding / files.autoGuessEncoding, then edit again.`,
+      );
+    }
+  }
+
   private async readDisk(uri: vscode.Uri, rel: string): Promise<string> {
     let bytes: Uint8Array;
     try {
+      // Never open a FIFO or a device: reading one can block forever.
+      if (!((await vscode.workspace.fs.stat(uri)).type & vscode.FileType.File)) throw specialFile(rel);
       bytes = await vscode.workspace.fs.readFile(uri);
     } catch (e) {
       if (isNotFound(e)) throw new ToolError('not_found', `${rel} does not exist.`);
@@ -189,8 +209,8 @@ export class VscodeWorkspace implements Workspace {
     }
   }
 
-  private async writeDisk(uri: vscode.Uri, text: string): Promise<void> {
-    await vscode.workspace.fs.writeFile(uri, await vscode.workspace.encode(text, { uri }));
+  private async writeDisk(uri: vscode.Uri, text: string, encoding: string): Promise<void> {
+    await vscode.workspace.fs.writeFile(uri, await vscode.workspace.encode(text, { encoding }));
   }
 
   /**
@@ -202,6 +222,10 @@ export class VscodeWorkspace implements Workspace {
     if (doc.isDirty) await doc.save();
     if (doc.isDirty) this.logger.warn(`${rel} was edited but could not be saved; the change is in the editor buffer.`);
   }
+}
+
+function specialFile(rel: string): ToolError {
+  return new ToolError('special_file', `${rel} is not a regular file (a named pipe, socket or device); file tools do not open it.`);
 }
 
 function stale(rel: string): ToolError {
