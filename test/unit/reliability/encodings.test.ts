@@ -11,8 +11,8 @@ import { toolRegistry } from '../../../src/tools/tool';
 import { call, runBatch, testContext } from '../../fakes/fakeTools';
 import { tempWorkspace } from '../../fakes/tempWorkspace';
 
-const bytes = (...parts: (string | number[] | Buffer)[]) =>
-  Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
+const bytes = (...parts: (string | readonly number[] | Buffer)[]) =>
+  Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p as number[]))));
 
 describe('reliability: encodings, binary and special files', () => {
   let ws: ReturnType<typeof tempWorkspace>;
