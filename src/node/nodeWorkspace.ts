@@ -11,19 +11,28 @@ import { nodeSearch } from './nodeSearch';
 import { encodeText, encodingLabel } from './textCodec';
 import { walkFiles } from './walk';
 
+export interface NodeWorkspaceOptions {
+  /** A ripgrep binary, or false for the pure-Node search; default: found on the machine. */
+  ripgrep?: string | false;
+  /** Pure-Node search only: how long a regular expression may run on one file (default 10 s). */
+  regexDeadlineMs?: number;
+}
+
 /** The workspace on plain Node fs: the headless runner's, and the unit tests'. */
 export class NodeWorkspace implements Workspace {
   private readonly rg: string | undefined;
+  private readonly regexDeadlineMs: number | undefined;
 
   private constructor(
     readonly root: string,
-    options: { ripgrep?: string | false },
+    options: NodeWorkspaceOptions,
   ) {
     this.rg = options.ripgrep === false ? undefined : (options.ripgrep ?? findRipgrep());
+    this.regexDeadlineMs = options.regexDeadlineMs;
   }
 
   /** `root` is resolved through symlinks once, so that every later containment check compares real paths. */
-  static async open(root: string, options: { ripgrep?: string | false } = {}): Promise<NodeWorkspace> {
+  static async open(root: string, options: NodeWorkspaceOptions = {}): Promise<NodeWorkspace> {
     const real = await fs.realpath(root);
     if (!(await fs.stat(real)).isDirectory()) throw new Error(`${root} is not a directory`);
     return new NodeWorkspace(real, options);
@@ -103,7 +112,7 @@ export class NodeWorkspace implements Workspace {
   async search(options: SearchOptions, signal?: AbortSignal): Promise<Listing<SearchMatch>> {
     const globs = options.include ? [options.include] : [];
     if (this.rg) return rgSearch(this.rg, this.root, { ...options, globs, searchPath: '.', limit: options.maxResults }, signal);
-    return nodeSearch(this.root, options, signal);
+    return nodeSearch(this.root, { ...options, regexDeadlineMs: this.regexDeadlineMs }, signal);
   }
 
   /** The real path of an existing entry, verified inside the workspace; undefined when nothing is there. */

@@ -1,7 +1,7 @@
 // Reliability: a file keeps every byte an edit does not touch, whatever its encoding; binary files are named as
 // binary, never shown or edited as mojibake; FIFOs, sockets and devices are refused without being opened.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Scheduler } from '../../../src/agent/scheduler';
@@ -9,6 +9,7 @@ import { NodeWorkspace } from '../../../src/node/nodeWorkspace';
 import { builtinTools } from '../../../src/tools';
 import { toolRegistry } from '../../../src/tools/tool';
 import { call, runBatch, testContext } from '../../fakes/fakeTools';
+import { FakeOpenAIServer, toolMessages } from '../../fakes/openaiServer';
 import { tempWorkspace } from '../../fakes/tempWorkspace';
 
 const bytes = (...parts: (string | readonly number[] | Buffer)[]) =>
@@ -114,4 +115,29 @@ describe('reliability: encodings, binary and special files', () => {
       });
     });
   }
+
+  describe('the headless runner', () => {
+    it('answers a batch that reads a FIFO, and exits', async function () {
+      this.timeout(30_000);
+      ws = tempWorkspace({ 'a.txt': 'alpha\n' });
+      execFileSync('mkfifo', [file('pipe')]);
+      const calls = [{ name: 'read_file', arguments: { path: 'pipe' } }, ...['a.txt', 'pipe', 'a.txt', 'pipe', 'a.txt'].map((p) => ({ name: 'read_file', arguments: { path: p } }))];
+      const server = await new FakeOpenAIServer((_r, i) => (i === 0 ? { calls } : { text: 'done' })).start();
+      try {
+        // A real process: a stuck fs thread would keep a batch from answering and the CLI from exiting.
+        const cli = path.resolve(__dirname, '../../../src/cli.ts');
+        const code = await new Promise<number>((resolve) => {
+          execFile(process.execPath, ['--import', 'tsx', cli, '--workspace', ws.dir, '--base-url', server.url, '--json', 'go'], { env: { ...process.env, OPENAI_API_KEY: 'k' } }, (e) =>
+            resolve(e ? Number(e.code) : 0),
+          );
+        });
+        assert.equal(code, 0);
+        const answers = toolMessages(server.chatRequests[1]).map((m) => String(m.content));
+        assert.equal(answers.length, 6);
+        for (const [i, a] of answers.entries()) assert.match(a, i % 2 ? /^alpha\n$/ : /^Error \(special_file\)/);
+      } finally {
+        await server.close();
+      }
+    });
+  });
 });
