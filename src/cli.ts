@@ -4,13 +4,13 @@ import { runAgent, type AgentEvent, type RunOutcome } from './agent/loop';
 import { buildAgentConfig, defaultAgentSettings, type AgentSettings } from './agent/settings';
 import { silentLogger, type Logger } from './host/logger';
 import { NodeDiagnostics } from './node/nodeDiagnostics';
+import { headlessTools, parseAllow } from './node/headlessTools';
 import { NodeProcessRunner } from './node/nodeProcessRunner';
 import { NodeWorkspace } from './node/nodeWorkspace';
 import { mcpManagerForFile, type McpManager } from './mcp';
 import { API_KEY_ENV, createProvider, DEFAULT_MODELS, requiresApiKey } from './providers';
 import { PROVIDER_IDS, type ProviderId } from './providers/provider';
 import type { Message } from './shared/transcript';
-import { builtinTools } from './tools';
 import { toolRegistry } from './tools/tool';
 
 const USAGE = `Usage: fanout [options] "prompt"
@@ -26,6 +26,8 @@ Options:
   --max-concurrent N     tool calls running at once (default ${defaultAgentSettings.maxConcurrentTools})
   --test-command CMD     command run_tests runs (default: detected, e.g. npm test)
   --lint-command CMD     command get_diagnostics runs (default: npm run lint when package.json has a lint script)
+  --allow KINDS          let the agent run what would ask first in VS Code, comma-separated: command
+                         (run_command: shell commands), network (fetch_url); refused otherwise
   --mcp-config FILE      MCP servers whose tools the agent may use, in VS Code's mcp.json format
                          (default: <workspace>/.vscode/mcp.json if present)
   --sequential           one tool call per turn, run one by one (parallel tool calls off)
@@ -84,7 +86,7 @@ export async function main(argv: string[], io: { out: NodeJS.WritableStream; err
       workspace,
       runner,
       diagnostics: new NodeDiagnostics({ workspace, runner, lintCommand: args.lintCommand }),
-      tools: toolRegistry([...builtinTools, ...mcpTools]),
+      tools: toolRegistry([...headlessTools(args.allow), ...mcpTools]),
       logger,
     },
   );
@@ -125,6 +127,7 @@ export function parse(argv: string[]) {
       'test-command': { type: 'string' },
       'lint-command': { type: 'string' },
       'mcp-config': { type: 'string' },
+      allow: { type: 'string', multiple: true },
       sequential: { type: 'boolean' },
       json: { type: 'boolean' },
       verbose: { type: 'boolean' },
@@ -156,6 +159,7 @@ export function parse(argv: string[]) {
     testCommand: values['test-command'],
     lintCommand: values['lint-command'],
     mcpConfig: values['mcp-config'],
+    allow: parseAllow(values.allow ?? []),
     sequential: values.sequential ?? false,
     json: values.json ?? false,
     verbose: values.verbose ?? false,

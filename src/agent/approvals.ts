@@ -1,4 +1,4 @@
-import type { AccessClass, ToolDefinition } from '../tools/tool';
+import { approvalKind, type AccessClass, type ApprovalKind, type ToolDefinition } from '../tools/tool';
 
 export interface ApprovalRequest {
   id: string;
@@ -24,16 +24,13 @@ export interface ApprovalGate {
 }
 
 export type ApprovalMode = 'auto' | 'ask';
-export interface ApprovalPolicy {
-  read: ApprovalMode;
-  edit: ApprovalMode;
-  runTests: ApprovalMode;
-}
+/** One mode per `fanout.approval` key. */
+export type ApprovalPolicy = Record<ApprovalKind, ApprovalMode>;
 
-export const defaultApprovalPolicy: ApprovalPolicy = { read: 'auto', edit: 'auto', runTests: 'auto' };
+/** Shell commands and web fetches ask by default: the model writes them, and either can send workspace data out. */
+export const defaultApprovalPolicy: ApprovalPolicy = { read: 'auto', edit: 'auto', runTests: 'auto', command: 'ask', network: 'ask' };
 
-/** Maps a tool's access class to the user's per-class setting. */
-export function policyNeedsApproval(policy: ApprovalPolicy, tool: Pick<ToolDefinition, 'access'>): boolean {
-  const mode = tool.access === 'read' ? policy.read : tool.access === 'write' ? policy.edit : policy.runTests;
-  return mode === 'ask';
+/** Maps a tool to the user's setting for its kind (its access class unless the tool names its own key). */
+export function policyNeedsApproval(policy: ApprovalPolicy, tool: Pick<ToolDefinition, 'access' | 'approval'>): boolean {
+  return policy[approvalKind(tool)] === 'ask';
 }

@@ -14,10 +14,12 @@ export interface ToolLimitSetting {
 
 /**
  * run_tests: 8 at once so that a review batch (one test run per file, typically 8) never splits into two waves;
- * 300 s because a whole test suite is slow. Still a setting: `fanout.toolLimits`.
+ * 300 s because a whole test suite is slow. run_command: 4 at once (builds and linters are heavy), 120 s unless the
+ * call sets its own timeoutSeconds. Still a setting: `fanout.toolLimits`.
  */
 export const DEFAULT_TOOL_LIMITS: Readonly<Record<string, ToolLimitSetting>> = {
   run_tests: { maxConcurrent: 8, timeoutSeconds: 300 },
+  run_command: { maxConcurrent: 4, timeoutSeconds: 120 },
 };
 
 /** Settings in seconds to the scheduler's per-tool limits in milliseconds, over the defaults (a tool's fields merge). */

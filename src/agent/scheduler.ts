@@ -124,9 +124,9 @@ export class Scheduler {
     return limit;
   }
 
-  /** @internal */
-  timeoutFor(name: string): number {
-    return this.options.perTool[name]?.timeoutMs ?? this.options.toolTimeoutMs;
+  /** @internal A call that sets its own limit (run_command's timeoutSeconds) gets it; else the tool's, else the default. */
+  timeoutFor(tool: ToolDefinition, input: unknown): number {
+    return tool.timeoutMs?.(input) ?? this.options.perTool[tool.name]?.timeoutMs ?? this.options.toolTimeoutMs;
   }
 
 }
@@ -266,7 +266,7 @@ export class Batch {
   private async execute(entry: Entry, releaseLater: (p: Promise<unknown>, callSignal: AbortSignal) => void): Promise<ToolResult> {
     if (this.signal.aborted) throw new ToolError('cancelled', 'Cancelled before it started.');
     const prepared = entry.prepared as Extract<PreparedCall, { ok: true }>;
-    const timeoutMs = this.scheduler.timeoutFor(prepared.tool.name);
+    const timeoutMs = this.scheduler.timeoutFor(prepared.tool, prepared.input);
     const controller = new AbortController();
     const onAbort = () => controller.abort(this.signal.reason);
     this.signal.addEventListener('abort', onAbort, { once: true });
@@ -282,7 +282,10 @@ export class Batch {
       const content = await Promise.race([work, abortedAfterGrace(controller.signal, this.scheduler.options.cancelGraceMs)]);
       return this.finish(entry, 'done', undefined, content);
     } catch (e) {
-      const reason = controller.signal.aborted ? controller.signal.reason : e;
+      // An aborted call reports why it was aborted, unless the tool explained its own timeout (run_command keeps
+      // the output so far).
+      const ownTimeout = e instanceof ToolError && e.code === 'timeout';
+      const reason = controller.signal.aborted && !ownTimeout ? controller.signal.reason : e;
       return this.finish(entry, this.signal.aborted ? 'cancelled' : 'failed', reason);
     } finally {
       clearTimeout(timer);

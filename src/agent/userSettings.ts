@@ -40,11 +40,9 @@ export function readUserSettings(get: (key: string) => unknown): { settings: Use
   const parallel = get('parallelToolCalls');
   const rawApproval = (get('approval') ?? {}) as Record<string, unknown>;
   const modes = ['auto', 'ask'] as const;
-  const approval: ApprovalPolicy = {
-    read: pick(rawApproval.read, modes, defaultApprovalPolicy.read, 'approval.read', problems) as ApprovalMode,
-    edit: pick(rawApproval.edit, modes, defaultApprovalPolicy.edit, 'approval.edit', problems) as ApprovalMode,
-    runTests: pick(rawApproval.runTests, modes, defaultApprovalPolicy.runTests, 'approval.runTests', problems) as ApprovalMode,
-  };
+  const approval = Object.fromEntries(
+    (Object.keys(defaultApprovalPolicy) as (keyof ApprovalPolicy)[]).map((k) => [k, pick(rawApproval[k], modes, defaultApprovalPolicy[k], `approval.${k}`, problems) as ApprovalMode]),
+  ) as ApprovalPolicy;
   const agent: AgentSettings = {
     ...defaultAgentSettings,
     model,

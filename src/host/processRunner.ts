@@ -7,10 +7,30 @@ export interface ProcessResult {
   durationMs: number;
 }
 
+export interface FileResult {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout went past `maxBytes`; the process was stopped there. */
+  truncated: boolean;
+}
+
+export interface ExecFileOptions {
+  cwd: string;
+  signal: AbortSignal;
+  /** Added to the environment; a variable set to undefined is removed. */
+  env?: Record<string, string | undefined>;
+  /** stdout kept at most (default 4 MB); past it the process is stopped and `truncated` set. */
+  maxBytes?: number;
+}
+
 export interface ProcessRunner {
   /**
-   * Runs a shell command line the USER configured (never model text) in `cwd`. Aborting `signal` kills the whole
-   * process tree. Extra model-supplied values must travel in `env`, never spliced into the command line.
+   * Runs a shell command line in `cwd`: one the USER configured (run_tests), or one the model wrote and the user's
+   * approval setting let through (run_command). Aborting `signal` kills the whole process tree. Model-supplied values
+   * for a user's command travel in `env`, never spliced into the command line.
    */
   run(command: string, options: { cwd: string; signal: AbortSignal; env?: Record<string, string> }): Promise<ProcessResult>;
+  /** Runs an executable with an argument array and no shell (git): arguments are never parsed by a shell. */
+  execFile(file: string, args: readonly string[], options: ExecFileOptions): Promise<FileResult>;
 }

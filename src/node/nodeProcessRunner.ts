@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import type { ProcessResult, ProcessRunner } from '../host/processRunner';
+import type { ExecFileOptions, FileResult, ProcessResult, ProcessRunner } from '../host/processRunner';
+import { execFileBounded } from './execFile';
 
 const HEAD_BYTES = 16 * 1024;
 const TAIL_BYTES = 48 * 1024;
@@ -10,6 +11,10 @@ const KILL_GRACE_MS = 2000;
  * workers that outlive their parent). On Windows `taskkill /T` does the same.
  */
 export class NodeProcessRunner implements ProcessRunner {
+  execFile(file: string, args: readonly string[], options: ExecFileOptions): Promise<FileResult> {
+    return execFileBounded(file, args, options, process.env);
+  }
+
   run(command: string, options: { cwd: string; signal: AbortSignal; env?: Record<string, string> }): Promise<ProcessResult> {
     const started = Date.now();
     return new Promise((resolve, reject) => {

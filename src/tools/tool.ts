@@ -10,6 +10,13 @@ import type { FileTracker } from './fileTracker';
 /** Decides approval, locking and early start: reads may start while the model is still streaming. */
 export type AccessClass = 'read' | 'write' | 'exec';
 
+/**
+ * Which `fanout.approval` key decides whether a call asks first. By default it follows the access class (read / edit
+ * / runTests); a tool that reaches further than its class says names its own key: run_command (`command`) and
+ * fetch_url (`network`, since a URL can carry workspace data out).
+ */
+export type ApprovalKind = 'read' | 'edit' | 'runTests' | 'command' | 'network';
+
 export interface FileAccess {
   /**
    * From a tool: the normalised workspace-relative path. The scheduler turns it into the lock key (the real file,
@@ -59,11 +66,19 @@ export interface ToolDefinition<S extends z.ZodType = z.ZodType> {
    * that rate-limits is not sent more than it takes. The scheduler enforces it.
    */
   sharedLimit?: { key: string; maxConcurrent: number };
+  /** The approval key when it is not the access class's own (see ApprovalKind). */
+  approval?: ApprovalKind;
+  /** This call's own time limit, when its input sets one (run_command's timeoutSeconds); wins over the scheduler's. */
+  timeoutMs?(input: z.infer<S>): number | undefined;
   /** Files the call reads or writes, from its validated input: the scheduler locks them in model order. */
   files?(input: z.infer<S>): FileAccess[];
   /** A short label for UIs and logs (the key argument: path, query...). */
   summary?(input: z.infer<S>): string;
   execute(input: z.infer<S>, ctx: ToolContext): Promise<string>;
+}
+
+export function approvalKind(tool: Pick<ToolDefinition, 'access' | 'approval'>): ApprovalKind {
+  return tool.approval ?? (tool.access === 'read' ? 'read' : tool.access === 'write' ? 'edit' : 'runTests');
 }
 
 export function defineTool<S extends z.ZodType>(tool: ToolDefinition<S>): ToolDefinition<S> {

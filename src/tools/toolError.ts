@@ -8,6 +8,7 @@ export type ToolErrorCode =
   | 'timeout'
   | 'cancelled'
   | 'denied'
+  | 'not_allowed'
   | 'path_outside_workspace'
   | 'invalid_path'
   | 'not_found'

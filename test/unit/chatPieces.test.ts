@@ -87,7 +87,7 @@ describe('ApprovalBroker', () => {
   };
 
   it('asks once per batch for every call that needs approval; others run meanwhile; denials carry the reason', async () => {
-    const { broker, prompts, closed } = setup({ read: 'auto', edit: 'ask', runTests: 'ask' });
+    const { broker, prompts, closed } = setup({ ...defaultApprovalPolicy, edit: 'ask', runTests: 'ask' });
     const probe = new ConcurrencyProbe();
     const tools = toolRegistry([sleepTool(probe, { name: 'read' }), sleepTool(probe, { name: 'write', access: 'write' }), sleepTool(probe, { name: 'exec', access: 'exec' })]);
     const s = new Scheduler({ tools, context: testContext(), approvals: broker });
@@ -120,10 +120,15 @@ describe('ApprovalBroker', () => {
     assert.equal(broker.needsApproval({ access: 'write' } as never), true);
     assert.equal(broker.needsApproval({ access: 'exec' } as never), false);
     assert.equal(broker.needsApproval({ access: 'read' } as never), false);
+    // A tool that names its own key follows that key, whatever its access class.
+    assert.equal(broker.needsApproval({ access: 'exec', approval: 'command' } as never), true, 'commands ask by default');
+    assert.equal(broker.needsApproval({ access: 'read', approval: 'network' } as never), true, 'fetches ask by default');
+    policy = { ...policy, command: 'auto' };
+    assert.equal(broker.needsApproval({ access: 'exec', approval: 'command' } as never), false);
   });
 
   it('closes an open request as denied when the run stops', async () => {
-    const { broker, prompts, closed } = setup({ read: 'ask', edit: 'ask', runTests: 'ask' });
+    const { broker, prompts, closed } = setup({ ...defaultApprovalPolicy, read: 'ask', edit: 'ask', runTests: 'ask' });
     const stop = new AbortController();
     const pending = broker.request([{ id: 'a', name: 'read_file', summary: 'x', access: 'read', arguments: '{}' }], stop.signal);
     assert.equal(prompts.length, 1);
@@ -143,7 +148,7 @@ describe('readUserSettings', () => {
     assert.equal(settings.provider, 'openai');
     assert.equal(settings.model, 'gpt-6.2-sol');
     assert.equal(settings.baseUrl, undefined);
-    assert.deepEqual(settings.approval, { read: 'auto', edit: 'auto', runTests: 'auto' });
+    assert.deepEqual(settings.approval, { read: 'auto', edit: 'auto', runTests: 'auto', command: 'ask', network: 'ask' });
     assert.equal(settings.agent.maxConcurrentTools, 8);
     assert.equal(settings.agent.toolTimeoutSeconds, 30);
     assert.equal(settings.agent.maxTurns, 25);
@@ -161,7 +166,7 @@ describe('readUserSettings', () => {
     assert.equal(settings.agent.maxConcurrentTools, 3);
     assert.equal(settings.agent.parallelToolCalls, false);
     assert.equal(settings.agent.testCommand, 'npm t');
-    assert.deepEqual(settings.approval, { read: 'auto', edit: 'ask', runTests: 'auto' });
+    assert.deepEqual(settings.approval, { read: 'auto', edit: 'ask', runTests: 'auto', command: 'ask', network: 'ask' });
   });
 
   it('falls back to defaults for out-of-range or mistyped values, and says which', () => {

@@ -44,7 +44,9 @@ describe('language model tools (contributes.languageModelTools)', () => {
       'fanout_go_to_definition',
       'fanout_find_references',
     ]);
-    assert.deepEqual(LM_TOOLS.map((t) => t.tool).sort(), editorTools.map((t) => t.name).sort());
+    // run_command is left out: other agents in VS Code have their own terminal tool (and would not get Fanout's approval card).
+    const notOffered = new Set(['run_command']);
+    assert.deepEqual(LM_TOOLS.map((t) => t.tool).sort(), editorTools.map((t) => t.name).filter((n) => !notOffered.has(n)).sort());
   });
 });
 

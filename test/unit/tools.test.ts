@@ -156,6 +156,6 @@ describe('tool specs', () => {
       required: ['path'],
       additionalProperties: false,
     });
-    assert.deepEqual(builtinTools.map((t) => t.name), ['read_file', 'search_workspace', 'list_files', 'run_tests', 'apply_edit', 'get_diagnostics']);
+    assert.deepEqual(builtinTools.map((t) => t.name), ['read_file', 'search_workspace', 'list_files', 'run_tests', 'apply_edit', 'get_diagnostics', 'run_command']);
   });
 });
