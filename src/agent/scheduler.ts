@@ -125,7 +125,7 @@ export class Scheduler {
   }
 
   /** @internal A call that sets its own limit (run_command's timeoutSeconds) gets it; else the tool's, else the default. */
-  timeoutFor(tool: ToolDefinition, input: unknown): number {
+  timeoutFor(tool: Pick<ToolDefinition, 'name' | 'timeoutMs'>, input?: unknown): number {
     return tool.timeoutMs?.(input) ?? this.options.perTool[tool.name]?.timeoutMs ?? this.options.toolTimeoutMs;
   }
 

@@ -48,7 +48,7 @@ describe('concurrency settings reach the scheduler', () => {
       tools: toolRegistry([]),
       logger: silentLogger,
     });
-    assert.equal(config.scheduler.timeoutFor('run_tests'), 12_000);
+    assert.equal(config.scheduler.timeoutFor({ name: 'run_tests' }), 12_000);
     assert.deepEqual(config.scheduler.options.perTool.run_tests, { maxConcurrent: 8, timeoutMs: 12_000 });
     assert.deepEqual(config.scheduler.options.perTool.mcp__s__t, { maxConcurrent: 1 });
   });
