@@ -3,7 +3,6 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { FakeOpenAIServer, toolMessages } from '../fakes/openaiServer';
-import { builtinTools } from '../../src/tools';
 import { runCli } from '../fakes/runCli';
 import { tempWorkspace } from '../fakes/tempWorkspace';
 

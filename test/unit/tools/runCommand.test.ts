@@ -52,7 +52,7 @@ describe('run_command', () => {
   it('on timeout stops the whole tree, grandchildren included, and returns the output so far', async function () {
     if (process.platform === 'win32') this.skip();
     // A child in the background, and a grandchild of a subshell that itself waits: none of them ever exits alone.
-    const result = await run({ command: `sleep 300 & echo "pid $!"; sh -c 'sleep 301 & echo "pid $!"; wait' & echo "pid $!"; echo started; wait`, timeoutSeconds: 1 });
+    const result = await run({ command: `sleep 397 & echo "pid $!"; sh -c 'sleep 398 & echo "pid $!"; wait' & echo "pid $!"; echo started; wait`, timeoutSeconds: 1 });
     assert.equal(result.ok, false);
     assert.match(result.content, /^Error \(timeout\): run_command did not finish within 1 s and was stopped\. Every process it started was stopped too\. Output so far:\n/);
     const pids = [...result.content.matchAll(/pid (\d+)/g)].map((m) => Number(m[1]));
