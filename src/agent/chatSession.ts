@@ -6,6 +6,8 @@ import { FileTracker } from '../tools/fileTracker';
 import type { ToolRegistry } from '../tools/tool';
 import { ChangeTracker } from './changeTracker';
 import { titleFor, type Conversation } from './conversation';
+import { ContextManager } from './context/contextManager';
+import { newContextState } from './context/requestView';
 import { runAgent, type AgentConfig, type AgentEvent, type RunOutcome } from './loop';
 import { TrackingWorkspace } from './trackingWorkspace';
 import { toUiEvent } from './uiEvents';
@@ -81,7 +83,7 @@ export class ChatSession {
         this.changes.recordWrite(path, before);
         this.options.onFileChanged?.(path);
       });
-      const config = await this.options.configure({ files: this.files, workspace });
+      const config = this.withContext(await this.options.configure({ files: this.files, workspace }));
       const messageIndex = c.messages.length;
       if (!c.messages.some((m) => m.role === 'user')) c.title = titleFor(userText);
       this.changes.beginCheckpoint(messageIndex);
@@ -100,6 +102,27 @@ export class ChatSession {
         c.updatedAt = Date.now();
         await this.persist();
       }
+    }
+  }
+
+  /** The conversation's compaction state goes with every run, so that a summary or elision outlives the run. */
+  private withContext(config: AgentConfig): AgentConfig {
+    const c = this.conversation;
+    c.context ??= newContextState();
+    return { ...config, context: { ...config.context, state: c.context } };
+  }
+
+  /** `fanout.compact` / `/compact`: compacts the conversation now (a summary request to the model). */
+  async compact(): Promise<boolean> {
+    if (this.abort) throw new SessionBusyError();
+    const abort = (this.abort = new AbortController());
+    try {
+      const config = this.withContext(await this.options.configure({ files: this.files, workspace: await this.options.workspace() }));
+      const manager = new ContextManager({ ...config, settings: config.context, emit: (e) => this.onAgentEvent(e, config.model), warn: (m) => this.options.logger.warn(m) });
+      return await manager.compactNow(this.conversation.messages, abort.signal);
+    } finally {
+      this.abort = undefined;
+      await this.persist();
     }
   }
 
@@ -135,6 +158,8 @@ export class ChatSession {
       usage: live ? this.turnBase.usage : c.usage,
       costUsd: live ? this.turnBase.costUsd : c.costUsd,
       running: live,
+      compactions: (c.compactions ?? []).filter((k) => !live || k.messageIndex <= this.turnBase.messages),
+      context: c.contextUse,
     };
   }
 
@@ -163,6 +188,13 @@ export class ChatSession {
         break;
       case 'done':
         costUsd = this.runCostUsd;
+        break;
+      case 'compact':
+        (c.compactions ??= []).push({ messageIndex: c.messages.length, beforeTokens: event.beforeTokens, afterTokens: event.afterTokens, reason: event.reason, summary: event.summary });
+        void this.persist();
+        break;
+      case 'context':
+        c.contextUse = { tokens: event.tokens, window: event.window };
         break;
       case 'batch':
         c.batches.push(event.log);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { batchLogSchema, messageSchema, usageSchema, type ConversationSummary } from '../shared/protocol';
+import { batchLogSchema, compactionSchema, messageSchema, usageSchema, type CompactionRecord, type ConversationSummary } from '../shared/protocol';
 import { addUsage, type Message, type Usage } from '../shared/transcript';
+import type { ContextState } from './context/requestView';
 import type { BatchLog } from './scheduler';
 
 /** One chat: the transcript the model sees, plus what the UI redraws after a reload. */
@@ -14,6 +15,11 @@ export interface Conversation {
   batches: BatchLog[];
   usage: Usage;
   costUsd?: number;
+  /** What requests send instead of the whole transcript (summary point, elided results); see src/agent/context. */
+  context?: ContextState;
+  compactions?: CompactionRecord[];
+  /** The last known context use, for the meter after a reload. */
+  contextUse?: { tokens: number; window: number };
 }
 
 export function newConversation(now = Date.now()): Conversation {
@@ -64,6 +70,16 @@ const storedSchema = z.object({
   batches: z.array(batchLogSchema),
   usage: usageSchema,
   costUsd: z.number().optional(),
+  context: z
+    .object({
+      summarisedUpTo: z.number().int().min(0),
+      summary: z.string().optional(),
+      elided: z.array(z.string()),
+      learned: z.object({ model: z.string(), window: z.number() }).optional(),
+    })
+    .optional(),
+  compactions: z.array(compactionSchema).optional(),
+  contextUse: z.object({ tokens: z.number(), window: z.number() }).optional(),
 });
 
 export function serializeConversation(c: Conversation): string {
@@ -81,5 +97,8 @@ export function parseConversation(text: string): Conversation {
   const parsed = storedSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`not a Fanout conversation: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   const { version: _v, ...c } = parsed.data;
-  return { ...c, messages: completedTranscript(c.messages as Message[]), batches: c.batches as BatchLog[] };
+  const messages = completedTranscript(c.messages as Message[]);
+  // A summary point past a transcript cut back to its last complete turn no longer says what it summarised.
+  const { context, ...rest } = c;
+  return { ...rest, messages, batches: rest.batches as BatchLog[], ...(context && context.summarisedUpTo < messages.length ? { context } : {}) };
 }

@@ -3,6 +3,7 @@ import { ProviderError, type ModelProvider, type ToolSpec } from '../providers/p
 import { addUsage, type AssistantMessage, type Message, type ToolCall, type ToolResult, type Usage } from '../shared/transcript';
 import { backoffDelay, sleep } from './backoff';
 import { formatBatchLog } from './batchLog';
+import { ContextManager, type ContextEvent, type ContextSettings } from './context/contextManager';
 import { reuseKey, type Batch, type BatchLog, type CallUpdate, type Scheduler } from './scheduler';
 
 export interface AgentConfig {
@@ -20,6 +21,8 @@ export interface AgentConfig {
   maxOutputTokens?: number;
   /** A stream that sends nothing for this long is abandoned and the turn retried (a hung server or proxy). */
   streamIdleTimeoutMs?: number;
+  /** Context window and compaction (src/agent/context). */
+  context?: ContextSettings;
   logger: Logger;
 }
 
@@ -46,6 +49,8 @@ export type AgentEvent =
   /** The turn's stream failed and is being asked again: drop what was shown of it. */
   | { type: 'turn-reset'; turn: number }
   | { type: 'notice'; message: string }
+  /** Tokens in use / the window (`context`), and each compaction (`compact`). */
+  | ContextEvent
   | { type: 'done'; outcome: RunOutcome };
 
 export interface RunOptions {
@@ -62,6 +67,7 @@ export async function runAgent(config: AgentConfig, messages: Message[], userTex
   const maxTurns = config.maxTurns ?? 25;
   let usage: Usage = addUsage(undefined, undefined);
   messages.push({ role: 'user', text: userText });
+  const context = new ContextManager({ ...config, settings: config.context, emit, warn: (m) => config.logger.warn(m) });
 
   const end = (outcome: Omit<RunOutcome, 'usage'>): RunOutcome => {
     const full = { ...outcome, usage };
@@ -74,7 +80,7 @@ export async function runAgent(config: AgentConfig, messages: Message[], userTex
     emit({ type: 'turn-start', turn });
     let outcome: TurnOutcome;
     try {
-      outcome = await runTurn(config, messages, turn, options.signal, emit);
+      outcome = await runTurn(config, messages, turn, options.signal, emit, context);
     } catch (e) {
       if (options.signal.aborted) return end({ status: 'stopped', text: 'Stopped by the user.', turns: turn });
       const err = asProviderError(e);
@@ -97,7 +103,14 @@ export async function runAgent(config: AgentConfig, messages: Message[], userTex
 type TurnOutcome = { kind: 'final' | 'tools' | 'stopped'; text: string; usage: Usage };
 
 /** One model request and its tool batch. Retries the request (not the tools) when the stream fails. */
-async function runTurn(config: AgentConfig, messages: Message[], turn: number, signal: AbortSignal, emit: (e: AgentEvent) => void): Promise<TurnOutcome> {
+async function runTurn(
+  config: AgentConfig,
+  messages: Message[],
+  turn: number,
+  signal: AbortSignal,
+  emit: (e: AgentEvent) => void,
+  context: ContextManager,
+): Promise<TurnOutcome> {
   let reuse = new Map<string, ToolResult>();
   const maxRetries = config.maxRetries ?? 4;
   for (let attempt = 0; ; attempt++) {
@@ -106,7 +119,9 @@ async function runTurn(config: AgentConfig, messages: Message[], turn: number, s
     signal.addEventListener('abort', onStop, { once: true });
     const batch = config.scheduler.startBatch(turn, attemptAbort.signal, (update) => emit({ type: 'tool-update', turn, update }));
     try {
-      const streamed = await streamTurn(config, messages, turn, batch, reuse, attemptAbort.signal, emit);
+      const request = await context.prepare(messages, turn, attemptAbort.signal);
+      const streamed = await streamTurn(config, request, turn, batch, reuse, attemptAbort.signal, emit);
+      context.observe(streamed.usage, turn);
       if (signal.aborted) {
         if (streamed.text) messages.push({ role: 'assistant', text: streamed.text, toolCalls: [] });
         await batch.seal();
@@ -121,7 +136,7 @@ async function runTurn(config: AgentConfig, messages: Message[], turn: number, s
       // From here on the turn is committed: the results always go into the transcript, even when stopped.
       const { results, log } = await batch.seal();
       log.streamEndMs = streamed.streamEndMs;
-      messages.push({ role: 'tool', results });
+      messages.push({ role: 'tool', results: context.fitResults(messages, results) });
       config.logger.info(formatBatchLog(log));
       emit({ type: 'batch', log });
       return { kind: signal.aborted ? 'stopped' : 'tools', text: streamed.text, usage: streamed.usage };
@@ -137,6 +152,12 @@ async function runTurn(config: AgentConfig, messages: Message[], turn: number, s
       reuse = new Map([...reuse, ...(await batch.settledReads())]);
       attemptAbort.abort(new Error('turn retried'));
       await batch.seal();
+      if (err.kind === 'context_overflow') {
+        // Compact and ask again, once per turn; a second overflow ends the run with what to do about it.
+        if (!(await context.recover(err, messages, turn, signal))) throw context.overflowError(err);
+        emit({ type: 'turn-reset', turn });
+        continue;
+      }
       if (!err.retryable || attempt >= maxRetries) throw err;
       const delayMs = backoffDelay(attempt + 1, { baseMs: config.retryBaseDelayMs ?? 1000, maxMs: config.retryMaxDelayMs ?? 60_000, retryAfterMs: err.options.retryAfterMs });
       const reason = `${err.kind.replace('_', ' ')}${err.options.status ? ` (HTTP ${err.options.status})` : ''}: ${err.message}`;

@@ -25,6 +25,10 @@ export interface AgentSettings {
   maxRetries: number;
   testCommand?: string;
   systemPrompt?: string;
+  /** `fanout.contextWindow` / `--context-window`: the model's window in tokens, over what Fanout knows or is told. */
+  contextWindow?: number;
+  /** `fanout.autoCompactThreshold` (0.85): compact when a request would pass this share of the window. */
+  autoCompactThreshold?: number;
 }
 
 export const defaultAgentSettings: Omit<AgentSettings, 'model'> = {
@@ -81,6 +85,7 @@ export function buildAgentConfig(settings: AgentSettings, host: AgentHost): Agen
     maxTurns: settings.maxTurns,
     parallelToolCalls: settings.parallelToolCalls,
     maxRetries: settings.maxRetries,
+    context: { contextWindow: settings.contextWindow, autoCompactThreshold: settings.autoCompactThreshold },
     logger: host.logger,
   };
 }

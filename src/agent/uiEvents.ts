@@ -50,6 +50,9 @@ export function actionsForError(kind: string | undefined): ErrorAction[] {
       return ['selectModel', 'showLog'];
     case 'bad_config':
       return ['openSettings'];
+    case 'context_overflow':
+      // Retrying cannot help (it was compacted and retried once already); fanout.contextWindow may.
+      return ['openSettings', 'showLog'];
     case 'restore_failed':
       return ['showLog'];
     case 'busy':

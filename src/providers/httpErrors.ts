@@ -1,4 +1,5 @@
 import { parseRetryAfter } from '../agent/backoff';
+import { contextOverflow } from './contextOverflow';
 import { ProviderError, type ExtensionProviderId, type ProviderErrorKind, type ProviderId } from './provider';
 
 /** Duck-typed view of the error objects the three SDKs throw for HTTP failures. */
@@ -46,7 +47,14 @@ function classify(provider: ProviderId, error: unknown, options: { started: bool
     message = `${label(provider)} rejected the API key (HTTP ${status}). Run "Fanout: Set API Key" or set ${KEY_ENV[provider]}. (${detail})`;
   } else if (status === 429) kind = 'rate_limit';
   else if (status !== undefined && (status >= 500 || status === 408 || status === 409)) kind = 'overloaded';
-  else if (status !== undefined && status >= 400) kind = 'bad_request';
+  else if (status !== undefined && status >= 400) {
+    const overflow = contextOverflow(detail, status, e.code);
+    if (overflow) {
+      const stated = overflow.limit ? ` (${overflow.limit.toLocaleString('en-US')} tokens)` : '';
+      return new ProviderError('context_overflow', `The request is larger than the model's context window${stated}: ${detail}`, { status, provider, cause: error, contextLimit: overflow.limit });
+    }
+    kind = 'bad_request';
+  }
   else if (/overloaded/i.test(detail)) kind = 'overloaded';
   else kind = options.started ? 'stream_dropped' : 'network';
   if (kind === 'network') {

@@ -69,6 +69,7 @@ export type ProviderErrorKind =
   | 'unreachable' // connection refused, host not found: not retried
   | 'stream_dropped' // the response started, then ended without a finish
   | 'bad_request' // 400/404/422: our request or the model name is wrong
+  | 'context_overflow' // the prompt does not fit the model's window: the loop compacts and retries once
   | 'cancelled'
   | 'unknown';
 
@@ -76,7 +77,14 @@ export class ProviderError extends Error {
   constructor(
     readonly kind: ProviderErrorKind,
     message: string,
-    readonly options: { status?: number; retryAfterMs?: number; provider?: ExtensionProviderId; cause?: unknown } = {},
+    readonly options: {
+      status?: number;
+      retryAfterMs?: number;
+      provider?: ExtensionProviderId;
+      cause?: unknown;
+      /** For context_overflow: the window the provider stated, when it did. */
+      contextLimit?: number;
+    } = {},
   ) {
     super(message);
     this.name = 'ProviderError';

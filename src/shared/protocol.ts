@@ -72,6 +72,17 @@ export const uiAgentEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('retry'), turn: z.number(), attempt: z.number(), delayMs: z.number(), reason: z.string() }),
   z.object({ type: z.literal('turn-reset'), turn: z.number() }),
   z.object({ type: z.literal('notice'), message: z.string() }),
+  /** Tokens the next request is estimated at (or the last one used), against the model's window: the header meter. */
+  z.object({ type: z.literal('context'), turn: z.number(), tokens: z.number(), window: z.number() }),
+  /** The conversation was compacted (turn 0: on demand, between runs). */
+  z.object({
+    type: z.literal('compact'),
+    turn: z.number(),
+    beforeTokens: z.number(),
+    afterTokens: z.number(),
+    reason: z.enum(['threshold', 'overflow', 'manual']),
+    summary: z.string().optional(),
+  }),
   z.object({
     type: z.literal('done'),
     status: z.enum(['final', 'stopped', 'max_turns', 'error']),
@@ -83,6 +94,16 @@ export const uiAgentEventSchema = z.discriminatedUnion('type', [
   }),
 ]);
 export type UiAgentEvent = z.infer<typeof uiAgentEventSchema>;
+
+/** A compaction as the conversation keeps it: drawn before the transcript message it happened at. */
+export const compactionSchema = z.object({
+  messageIndex: z.number(),
+  beforeTokens: z.number(),
+  afterTokens: z.number(),
+  reason: z.enum(['threshold', 'overflow', 'manual']),
+  summary: z.string().optional(),
+});
+export type CompactionRecord = z.infer<typeof compactionSchema>;
 
 export const conversationSummarySchema = z.object({ id, title: z.string(), updatedAt: z.number(), messageCount: z.number() });
 export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
@@ -96,6 +117,9 @@ export const conversationViewSchema = z.object({
   usage: usageSchema,
   costUsd: z.number().optional(),
   running: z.boolean(),
+  compactions: z.array(compactionSchema).optional(),
+  /** The last known context use, for the header meter. */
+  context: z.object({ tokens: z.number(), window: z.number() }).optional(),
 });
 export type ConversationView = z.infer<typeof conversationViewSchema>;
 
@@ -178,6 +202,8 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('send'), text: z.string().min(1).max(200_000), attachments: z.array(attachmentSchema).max(50).default([]) }),
   z.object({ type: z.literal('stop') }),
+  /** `/compact` in the chat: compact the conversation now. */
+  z.object({ type: z.literal('compact') }),
   z.object({ type: z.literal('new-chat') }),
   z.object({ type: z.literal('open-conversation'), id }),
   z.object({ type: z.literal('delete-conversation'), id }),

@@ -34,7 +34,9 @@ export interface CompatibleServerOptions {
 
 export class FakeCompatibleServer extends FakeHttpServer {
   constructor(script: (req: RecordedRequest, index: number) => ReturnType<ProviderScript> | CompatibleTurn, options: CompatibleServerOptions = {}) {
-    super(async (req, res, index) => {
+    // The script counts model requests only: model listings and limit lookups are not turns.
+    let turns = 0;
+    super(async (req, res) => {
       const path = req.url.split('?')[0];
       if (req.method === 'GET' && path.endsWith('/models')) {
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -55,7 +57,7 @@ export class FakeCompatibleServer extends FakeHttpServer {
         res.end(JSON.stringify({ error: { message: `Unrecognized request argument supplied: ${refused}`, type: 'invalid_request_error', param: refused, code: null } }));
         return;
       }
-      const turn = await script(req, index);
+      const turn = await script(req, turns++);
       if ('kind' in turn) return applyVendorFault(turn, res, (status) => ({ error: { message: `fake error ${status}`, type: 'server_error', code: status } }));
       await streamTurn(res, turn, req.body?.model ?? 'local-fake');
     });

@@ -27,7 +27,9 @@ const STATUS_NAMES: Record<number, string> = {
 
 export class FakeGeminiServer extends FakeHttpServer {
   constructor(script: (req: RecordedRequest, index: number) => ReturnType<ProviderScript> | GeminiTurn, options: { models?: string[]; inputTokenLimit?: number } = {}) {
-    super(async (req, res, index) => {
+    // The script counts model requests only: model listings and limit lookups are not turns.
+    let turns = 0;
+    super(async (req, res) => {
       const path = req.url.split('?')[0];
       if (req.method === 'GET' && path.endsWith('/v1/models')) {
         const models = (options.models ?? ['gemini-fake']).map((id) => ({ name: `models/${id}`, supportedGenerationMethods: ['generateContent', 'countTokens'] }));
@@ -47,7 +49,7 @@ export class FakeGeminiServer extends FakeHttpServer {
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 404, message: `no route ${req.url}`, status: 'NOT_FOUND' } }));
         return;
       }
-      const turn = await script(req, index);
+      const turn = await script(req, turns++);
       if ('kind' in turn) {
         return applyVendorFault(turn, res, (status, headers) => {
           const retryAfter = headers['retry-after'];

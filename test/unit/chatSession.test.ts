@@ -105,7 +105,7 @@ describe('ChatSession (one conversation over the OpenAI wire, on a real folder)'
     assert.equal(view.running, true);
     assert.deepEqual(view.messages.map((m) => m.role), ['user', 'assistant', 'tool'], 'turn 1 complete, turn 2 not in the view');
     assert.equal(view.batches.length, 1);
-    assert.deepEqual(h.session.replay(), [{ type: 'turn-start', turn: 2 }]);
+    assert.deepEqual(h.session.replay().map((e) => e.type), ['turn-start', 'context'], 'turn 2 started; its request sized for the meter');
     await assert.rejects(h.session.send('another'), SessionBusyError);
     release();
     assert.equal((await run).status, 'final');

@@ -1,4 +1,5 @@
 import Anthropic, { APIError } from '@anthropic-ai/sdk';
+import { contextOverflow } from '../contextOverflow';
 import { classifyError } from '../httpErrors';
 import { ProviderError, type ModelEvent, type ModelProvider, type ModelRequest, type ProviderConfig, type ProviderErrorKind } from '../provider';
 import { toAnthropicMessages, toAnthropicSystem, toAnthropicTools } from './convert';
@@ -72,6 +73,9 @@ const STREAM_ERROR_KINDS: Record<string, ProviderErrorKind> = {
 
 function classifyAnthropicError(error: unknown, options: { started: boolean; signal: AbortSignal; apiKey?: string }): ProviderError {
   if (error instanceof APIError && error.status === undefined && error.type && !options.signal.aborted) {
+    const text = error.apiMessage ?? error.message;
+    const overflow = error.type === 'invalid_request_error' ? contextOverflow(text) : undefined;
+    if (overflow) return new ProviderError('context_overflow', `Anthropic: ${text}`, { provider: 'anthropic', cause: error, contextLimit: overflow.limit });
     const kind = STREAM_ERROR_KINDS[error.type];
     if (kind) return new ProviderError(kind, `Anthropic: ${error.apiMessage ?? error.message}`, { provider: 'anthropic', cause: error });
   }

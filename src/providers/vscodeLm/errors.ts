@@ -1,4 +1,5 @@
 // LanguageModelError (and the other failures of a VS Code language model request) as ProviderErrors.
+import { contextOverflow } from '../contextOverflow';
 import { ProviderError } from '../provider';
 
 /** What the adapter knows about a failure: `code` is LanguageModelError's ('NoPermissions', 'Blocked', 'NotFound', 'Unknown'). */
@@ -33,6 +34,8 @@ export function classifyLmError(error: unknown, ctx: LmErrorContext): ProviderEr
       return new ProviderError('bad_request', `No such model: ${model} is not offered by VS Code's language model providers (any more). Run "Fanout: Select Model".${suffix(detail)}`, options);
   }
   // 'Unknown' (or a plain Error): the vendor's own failure, described only in words.
+  const overflow = contextOverflow(detail);
+  if (overflow) return new ProviderError('context_overflow', `${capitalise(model)}: the request is larger than its context window (${detail})`, { ...options, contextLimit: overflow.limit });
   if (/\b429\b|rate.?limit|quota/i.test(detail)) return new ProviderError('rate_limit', `${capitalise(model)}: ${detail}`, options);
   if (/\b50[0-4]\b|overloaded|server error|unavailable/i.test(detail)) return new ProviderError('overloaded', `${capitalise(model)}: ${detail}`, options);
   if (ctx.started) return new ProviderError('stream_dropped', `The response of ${model} broke off: ${detail}`, options);

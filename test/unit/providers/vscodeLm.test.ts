@@ -171,6 +171,15 @@ describe('vscode-lm: LanguageModelError to ProviderError', () => {
     assert.match(unknown.message, /weird/);
   });
 
+  it('recognises a context overflow (Copilot words it as a prompt token limit) and the limit it states', () => {
+    const stated = classifyLmError(Object.assign(new Error('Request Failed: 400'), { code: 'Unknown', cause: new Error('prompt token count of 130567 exceeds the limit of 128000') }), ctx);
+    assert.equal(stated.kind, 'context_overflow');
+    assert.equal(stated.options.contextLimit, 128000);
+    const plain = classifyLmError(new Error('Message exceeds token limit.'), ctx);
+    assert.equal(plain.kind, 'context_overflow');
+    assert.equal(plain.options.contextLimit, undefined);
+  });
+
   it('passes a ProviderError through unchanged', () => {
     const original = new ProviderError('bad_request', 'No such model: x');
     assert.equal(classifyLmError(original, ctx), original);
