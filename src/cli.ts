@@ -30,6 +30,8 @@ Options:
                          (run_command: shell commands), network (fetch_url); refused otherwise
   --mcp-config FILE      MCP servers whose tools the agent may use, in VS Code's mcp.json format
                          (default: <workspace>/.vscode/mcp.json if present)
+  --pass-env NAME        let test runs and MCP servers inherit this variable even if it holds a provider key
+                         (repeatable; by default no provider key reaches a child process)
   --sequential           one tool call per turn, run one by one (parallel tool calls off)
   --json                 one JSON object per line: {"type":"batch",...} per batch, {"type":"final",...} at the end
   --verbose              log to stderr
@@ -67,9 +69,12 @@ export async function main(argv: string[], io: { out: NodeJS.WritableStream; err
   }
   const logger = args.verbose ? stderrLogger(io.err) : silentLogger;
   const provider = await createProvider({ provider: args.provider, apiKey, baseUrl: args.baseUrl });
+  // The key in use is withheld from every child process under any name, unless passed through by name.
+  const childEnv = { secrets: () => (apiKey ? [apiKey] : []), passThrough: () => args.passEnv };
+  const runner = new NodeProcessRunner({ env: childEnv });
   let mcp: McpManager | undefined;
   try {
-    mcp = await mcpManagerForFile(args.mcpConfig, { workspaceFolder: workspace.root, logger });
+    mcp = await mcpManagerForFile(args.mcpConfig, { workspaceFolder: workspace.root, logger, childEnv });
   } catch (e) {
     io.err.write(`fanout: ${(e as Error).message}\n`);
     return 2;
@@ -77,7 +82,6 @@ export async function main(argv: string[], io: { out: NodeJS.WritableStream; err
   const mcpTools = (await mcp?.tools()) ?? [];
   for (const problem of mcp?.problems ?? []) io.err.write(`fanout: ${problem}\n`);
   for (const s of mcp?.states() ?? []) if (s.status === 'error') io.err.write(`fanout: MCP server "${s.name}" left out: ${s.message}\n`);
-  const runner = new NodeProcessRunner();
   // The headless tool list: every host's tools (no editor: no language tools), then the MCP servers'.
   const config = buildAgentConfig(
     cliAgentSettings(args),
@@ -101,7 +105,8 @@ export async function main(argv: string[], io: { out: NodeJS.WritableStream; err
     outcome = await runAgent(config, messages, args.prompt, { signal: stop.signal, onEvent });
   } finally {
     process.off('SIGINT', onSigint);
-    await mcp?.dispose();
+    // Nothing a tool started outlives the run: the caller may exit the process as soon as this returns.
+    await Promise.all([runner.dispose(), mcp?.dispose()]);
   }
   if (outcome.status === 'final') return 0;
   io.err.write(`fanout: ${outcome.text.split('\n')[0]}\n`);
@@ -128,6 +133,7 @@ export function parse(argv: string[]) {
       'lint-command': { type: 'string' },
       'mcp-config': { type: 'string' },
       allow: { type: 'string', multiple: true },
+      'pass-env': { type: 'string', multiple: true },
       sequential: { type: 'boolean' },
       json: { type: 'boolean' },
       verbose: { type: 'boolean' },
@@ -160,6 +166,7 @@ export function parse(argv: string[]) {
     lintCommand: values['lint-command'],
     mcpConfig: values['mcp-config'],
     allow: parseAllow(values.allow ?? []),
+    passEnv: values['pass-env'] ?? [],
     sequential: values.sequential ?? false,
     json: values.json ?? false,
     verbose: values.verbose ?? false,

@@ -12,6 +12,8 @@ export interface UserSettings {
   baseUrl?: string;
   agent: AgentSettings;
   approval: ApprovalPolicy;
+  /** Variables test runs and MCP servers may inherit even when they hold a provider key (see host/childEnv). */
+  passEnv: string[];
 }
 
 /** Ranges match package.json's `contributes.configuration` (VS Code only warns; the values still arrive). */
@@ -54,7 +56,9 @@ export function readUserSettings(get: (key: string) => unknown): { settings: Use
     testCommand: str(get('testCommand')) || undefined,
     toolLimits: readToolLimits(get('toolLimits'), problems),
   };
-  return { settings: { provider, model, baseUrl: baseUrl || undefined, agent, approval }, problems };
+  const rawPassEnv = get('passEnv');
+  const passEnv = Array.isArray(rawPassEnv) ? rawPassEnv.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim()) : [];
+  return { settings: { provider, model, baseUrl: baseUrl || undefined, agent, approval, passEnv }, problems };
 }
 
 /** `fanout.toolLimits`: `{ "<tool>": { "maxConcurrent": n, "timeoutSeconds": n } }`; a bad field is dropped and noted. */

@@ -27,10 +27,13 @@ export interface ExecFileOptions {
 export interface ProcessRunner {
   /**
    * Runs a shell command line in `cwd`: one the USER configured (run_tests), or one the model wrote and the user's
-   * approval setting let through (run_command). Aborting `signal` kills the whole process tree. Model-supplied values
-   * for a user's command travel in `env`, never spliced into the command line.
+   * approval setting let through (run_command). Model-supplied values for a user's command travel in `env`, never
+   * spliced into the command line. However the command ends (it exits, times out or is stopped through `signal`),
+   * the promise settles only once every process it started is gone: leftovers get TERM, then KILL after a short grace.
    */
   run(command: string, options: { cwd: string; signal: AbortSignal; env?: Record<string, string> }): Promise<ProcessResult>;
   /** Runs an executable with an argument array and no shell (git): arguments are never parsed by a shell. */
   execFile(file: string, args: readonly string[], options: ExecFileOptions): Promise<FileResult>;
+  /** Stops every command still running and waits until their processes are gone (before a host exits). */
+  dispose(): Promise<void>;
 }

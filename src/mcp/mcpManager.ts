@@ -1,5 +1,6 @@
 // Owns the configured MCP servers and offers their tools as Fanout tools, to the same scheduler as the built-in ones.
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { ChildEnvPolicy } from '../host/childEnv';
 import { silentLogger, type Logger } from '../host/logger';
 import type { AccessClass, ToolDefinition } from '../tools/tool';
 import { ToolError } from '../tools/toolError';
@@ -15,6 +16,8 @@ export interface McpManagerOptions {
   workspaceFolder: string;
   /** The environment for `${env:NAME}` and for stdio servers to inherit (default: process.env). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Which inherited variables stdio servers get (provider keys withheld; see host/childEnv). */
+  childEnv?: ChildEnvPolicy;
   disabledServers?: readonly string[];
   /** "server/tool", with the server's own tool name. */
   disabledTools?: readonly string[];
@@ -77,7 +80,7 @@ export class McpManager {
         return { name: entry.name, origin: entry.origin, error: entry.error };
       }
       const { config } = entry;
-      const handle = new ServerHandle({ config, env, startTimeoutMs: options.startTimeoutMs ?? 20_000, restart, logger, onChange: () => this.changed() });
+      const handle = new ServerHandle({ config, env, childEnv: options.childEnv, startTimeoutMs: options.startTimeoutMs ?? 20_000, restart, logger, onChange: () => this.changed() });
       return { name: config.name, origin: config.origin, handle };
     });
     this.problems = options.sources.flatMap((s) => (s.problem ? [s.problem] : []));

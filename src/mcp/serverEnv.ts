@@ -1,17 +1,18 @@
 import { readFile } from 'node:fs/promises';
-import { API_KEY_ENV } from '../providers';
+import { childEnv, type ChildEnvPolicy } from '../host/childEnv';
 import type { McpServerConfig } from './config';
 
-/** The model providers' keys are Fanout's, not the servers': a server that needs one names it in its own "env". */
-const WITHHELD = new Set(Object.values(API_KEY_ENV).filter((v): v is string => !!v));
-
 /**
- * A stdio server's environment, as VS Code builds it: the host's environment (minus the provider keys), then the
- * envFile, then "env", where null removes a variable.
+ * A stdio server's environment, as VS Code builds it: the host's environment, then the envFile, then "env", where
+ * null removes a variable. The model providers' keys are Fanout's, not the servers': they are withheld from the
+ * inherited part (host/childEnv), so a server that needs one names it in its own "env" or envFile.
  */
-export async function stdioEnv(config: Extract<McpServerConfig, { transport: 'stdio' }>, inherited: Readonly<Record<string, string | undefined>>): Promise<Record<string, string>> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(inherited)) if (v !== undefined && !WITHHELD.has(k)) env[k] = v;
+export async function stdioEnv(
+  config: Extract<McpServerConfig, { transport: 'stdio' }>,
+  inherited: Readonly<Record<string, string | undefined>>,
+  policy?: ChildEnvPolicy,
+): Promise<Record<string, string>> {
+  const env = childEnv(inherited, policy);
   if (config.envFile) Object.assign(env, await readEnvFile(config.envFile));
   for (const [k, v] of Object.entries(config.env)) {
     if (v === null) delete env[k];

@@ -1,5 +1,6 @@
 // One configured MCP server: started on first use, restarted after a crash (with backoff), given up on after too many.
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { ChildEnvPolicy } from '../host/childEnv';
 import type { Logger } from '../host/logger';
 import { ToolError } from '../tools/toolError';
 import type { McpServerConfig } from './config';
@@ -22,6 +23,7 @@ export const defaultRestartPolicy: RestartPolicy = { maxCrashes: 3, windowMs: 5 
 export interface ServerHandleOptions {
   config: McpServerConfig;
   env: Readonly<Record<string, string | undefined>>;
+  childEnv?: ChildEnvPolicy;
   startTimeoutMs: number;
   restart: RestartPolicy;
   logger: Logger;
@@ -125,7 +127,7 @@ export class ServerHandle {
     this.set('starting', `Starting ${config.transport === 'stdio' ? config.command : config.url}…`);
     let connection: McpConnection | undefined;
     try {
-      const env = config.transport === 'stdio' ? await stdioEnv(config, this.options.env) : {};
+      const env = config.transport === 'stdio' ? await stdioEnv(config, this.options.env, this.options.childEnv) : {};
       connection = await (await loadSdk()).connect(config, {
         env,
         timeoutMs: startTimeoutMs,

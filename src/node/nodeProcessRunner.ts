@@ -1,78 +1,101 @@
 import { spawn } from 'node:child_process';
+import { childEnv, type ChildEnvPolicy } from '../host/childEnv';
 import type { ExecFileOptions, FileResult, ProcessResult, ProcessRunner } from '../host/processRunner';
 import { execFileBounded } from './execFile';
+import { stopGroup, TERM_GRACE_MS } from './processGroup';
 
 const HEAD_BYTES = 16 * 1024;
 const TAIL_BYTES = 48 * 1024;
-const KILL_GRACE_MS = 2000;
+/** A process that left the group (setsid) may hold our pipes open: once the group is gone, wait this long at most. */
+const CLOSE_WAIT_MS = 250;
+
+export interface NodeProcessRunnerOptions {
+  /** Which variables the commands inherit (provider keys are withheld; see host/childEnv). */
+  env?: ChildEnvPolicy;
+  /** TERM to KILL. */
+  termGraceMs?: number;
+}
 
 /**
- * Runs a command in its own process group so that cancellation kills the whole tree (test runners love to spawn
- * workers that outlive their parent). On Windows `taskkill /T` does the same.
+ * Runs each command as the leader of its own process group, and ends the whole group whenever the command ends:
+ * test runners spawn workers that outlive them, and scripts leave background jobs behind. A result is handed back
+ * only once the group is gone, so nothing a tool started outlives it. On Windows `taskkill /T` ends the tree.
  */
 export class NodeProcessRunner implements ProcessRunner {
+  private readonly active = new Set<{ stop: AbortController; done: Promise<unknown> }>();
+
+  constructor(private readonly options: NodeProcessRunnerOptions = {}) {}
+
   execFile(file: string, args: readonly string[], options: ExecFileOptions): Promise<FileResult> {
-    return execFileBounded(file, args, options, process.env);
+    return execFileBounded(file, args, options, childEnv(process.env, this.options.env));
   }
 
   run(command: string, options: { cwd: string; signal: AbortSignal; env?: Record<string, string> }): Promise<ProcessResult> {
-    const started = Date.now();
+    if (options.signal.aborted) return Promise.reject(options.signal.reason);
+    const entry = { stop: new AbortController(), done: Promise.resolve() as Promise<unknown> };
+    const running = this.start(command, options.cwd, AbortSignal.any([options.signal, entry.stop.signal]), options.env ?? {});
+    entry.done = running.catch(() => undefined).finally(() => this.active.delete(entry));
+    this.active.add(entry);
+    return running;
+  }
+
+  async dispose(): Promise<void> {
+    const entries = [...this.active];
+    for (const e of entries) e.stop.abort(new Error('shut down'));
+    await Promise.all(entries.map((e) => e.done));
+  }
+
+  private start(command: string, cwd: string, signal: AbortSignal, extra: Record<string, string>): Promise<ProcessResult> {
+    const started = performance.now();
     return new Promise((resolve, reject) => {
-      if (options.signal.aborted) return reject(options.signal.reason);
       const child = spawn(command, {
-        cwd: options.cwd,
+        cwd,
         shell: true,
         detached: process.platform !== 'win32',
-        env: { ...process.env, ...options.env, CI: process.env.CI ?? '1', FORCE_COLOR: '0' },
+        env: childEnv(process.env, this.options.env, { ...extra, CI: process.env.CI ?? '1', FORCE_COLOR: '0' }),
         stdio: ['ignore', 'pipe', 'pipe'],
         windowsHide: true,
       });
       const output = new HeadTail(HEAD_BYTES, TAIL_BYTES);
       child.stdout.on('data', (d: Buffer) => output.push(d));
       child.stderr.on('data', (d: Buffer) => output.push(d));
+      const closed = new Promise<void>((r) => child.on('close', () => r()));
       let killedBy: string | undefined;
-      let settled = false;
-      const finish = (exitCode: number | null, sig: NodeJS.Signals | null) => {
-        if (settled) return;
-        settled = true;
-        options.signal.removeEventListener('abort', onAbort);
-        resolve({ exitCode, killedBy: killedBy ?? sig ?? undefined, output: output.text(), durationMs: Date.now() - started });
-      };
+      let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+      let ending: Promise<void> | undefined;
+      const end = () =>
+        (ending ??= (async () => {
+          signal.removeEventListener('abort', onAbort);
+          await stopGroup(child.pid, this.options.termGraceMs ?? TERM_GRACE_MS);
+          await within(closed, CLOSE_WAIT_MS);
+          const code = killedBy ? null : (exit?.code ?? null);
+          resolve({ exitCode: code, killedBy: killedBy ?? exit?.signal ?? undefined, output: output.text(), durationMs: Math.round(performance.now() - started) });
+        })());
       const onAbort = () => {
-        const reason = options.signal.reason as { code?: string } | undefined;
+        const reason = signal.reason as { code?: string } | undefined;
         killedBy = reason?.code === 'timeout' ? 'timeout' : 'cancelled';
-        killTree(child.pid);
-        // The group is gone; do not wait for grandchildren that kept our pipes open.
-        setTimeout(() => finish(null, 'SIGKILL'), KILL_GRACE_MS + 500).unref();
+        void end();
       };
-      options.signal.addEventListener('abort', onAbort, { once: true });
+      signal.addEventListener('abort', onAbort, { once: true });
       child.on('error', (e) => {
-        if (settled) return;
-        settled = true;
+        if (ending) return;
+        signal.removeEventListener('abort', onAbort);
+        ending = Promise.resolve();
         reject(e);
       });
-      child.on('close', finish);
-      // A detached grandchild can hold stdout open after the command itself exited: stop waiting shortly after exit.
-      child.on('exit', (code, sig) => setTimeout(() => finish(code, sig), 1000).unref());
+      child.on('exit', (code, sig) => {
+        exit = { code, signal: sig };
+        void end();
+      });
     });
   }
 }
 
-export function killTree(pid: number | undefined): void {
-  if (!pid) return;
-  if (process.platform === 'win32') {
-    spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { windowsHide: true }).on('error', () => {});
-    return;
-  }
-  const kill = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, sig);
-    } catch {
-      // Already gone.
-    }
-  };
-  kill('SIGTERM');
-  setTimeout(() => kill('SIGKILL'), KILL_GRACE_MS).unref();
+/** Waits for `p`, but no longer than `ms`. */
+async function within(p: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }
 
 /** Keeps the first and last bytes of a stream, counting what was dropped in between. */

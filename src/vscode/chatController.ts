@@ -54,7 +54,8 @@ export class ChatController implements vscode.Disposable {
   /** The Problems panel and the language features, for get_diagnostics and the language tools (also lmTools.ts). */
   readonly diagnostics = new VscodeDiagnostics(() => this.workspace());
   readonly language = new VscodeLanguageFeatures(() => this.workspace());
-  private readonly runner = new NodeProcessRunner();
+  /** Shared with the language model tools: disposing it ends every command either started. */
+  readonly runner: NodeProcessRunner;
   private workspacePromise: Promise<VscodeWorkspace> | undefined;
   private readonly restoring: Promise<void>;
   private changedFilesTimer: NodeJS.Timeout | undefined;
@@ -69,7 +70,10 @@ export class ChatController implements vscode.Disposable {
       },
       close: (requestId) => deps.view.post({ type: 'approval-closed', requestId }),
     });
-    this.mcp = new McpHost({ logger: deps.logger, onState: (state) => deps.view.post(state) });
+    // No key Fanout holds (SecretStorage or environment) reaches a child process, unless fanout.passEnv names it.
+    const childEnv = { secrets: () => deps.keys.known(), passThrough: () => deps.settings.read().passEnv };
+    this.runner = new NodeProcessRunner({ env: childEnv });
+    this.mcp = new McpHost({ logger: deps.logger, childEnv, onState: (state) => deps.view.post(state) });
     this.review = new ChangeReview({ session: (id) => this.sessions.get(id), workspace: () => this.workspace(), locks: this.locks, logger: deps.logger });
     this.active = this.createSession(newConversation());
     this.restoring = this.restoreActive();
@@ -299,6 +303,11 @@ export class ChatController implements vscode.Disposable {
     for (const s of this.sessions.values()) s.stop();
     clearTimeout(this.changedFilesTimer);
     for (const d of this.disposables.splice(0)) d.dispose();
-    void this.mcp.dispose();
+    void this.shutdown();
+  }
+
+  /** Ends every MCP server and every command still running, and waits until their processes are gone. */
+  async shutdown(): Promise<void> {
+    await Promise.all([this.mcp.dispose(), this.runner.dispose()]);
   }
 }

@@ -13,7 +13,7 @@ import { routeMessage } from './messageRouter';
 import { SettingsReader } from './settings';
 import { workspaceFsBlobs } from './storage';
 
-/** What deactivate must wait for: MCP server processes end with the extension. */
+/** What deactivate must wait for: MCP server processes and running commands end with the extension. */
 let shutdown: (() => Promise<void>) | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -29,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const store = new ConversationStore(workspaceFsBlobs(storage), logger);
   const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, logger, (msg) => routeMessage(chat, view, msg));
   const chat = new ChatController({ view, store, settings, keys, logger, state: context.workspaceState });
-  shutdown = () => chat.mcp.dispose();
+  shutdown = () => chat.shutdown();
   context.subscriptions.push(
     log,
     keys,
@@ -37,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
     chat,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, view),
     ...registerCommands({ chat, view, keys, settings, log }),
-    ...registerLmTools({ workspace: () => chat.workspace(), locks: chat.locks, settings, logger, diagnostics: chat.diagnostics, language: chat.language }),
+    ...registerLmTools({ workspace: () => chat.workspace(), locks: chat.locks, runner: chat.runner, settings, logger, diagnostics: chat.diagnostics, language: chat.language }),
   );
   const ms = (n: number) => `${n.toFixed(1)} ms`;
   logger.info(

@@ -5,6 +5,7 @@ import type { FileLocks } from '../agent/fileLocks';
 import type { Diagnostics } from '../host/diagnostics';
 import type { LanguageFeatures } from '../host/language';
 import type { Logger } from '../host/logger';
+import type { ProcessRunner } from '../host/processRunner';
 import type { Workspace } from '../host/workspace';
 import { signalFor } from './cancellation';
 import { LM_TOOLS, type LmToolInfo } from './lmToolNames';
@@ -14,6 +15,8 @@ export interface LmToolDeps {
   workspace(): Promise<Workspace>;
   /** The chat's locks: other agents' edits queue behind Fanout's own. */
   locks: FileLocks;
+  /** The chat's runner: the same environment rules, and its processes end with the extension. */
+  runner: ProcessRunner;
   settings: SettingsReader;
   logger: Logger;
   diagnostics: Diagnostics;
@@ -75,17 +78,16 @@ function lazyRuntime(deps: LmToolDeps): () => Promise<Runtime> {
   let loading: Promise<Runtime> | undefined;
   return () =>
     (loading ??= (async () => {
-      const [{ lmToolPrompt }, runTests, { runLmToolCall }, { editorRegistry }, { FileTracker }, { NodeProcessRunner }] = await Promise.all([
+      const [{ lmToolPrompt }, runTests, { runLmToolCall }, { editorRegistry }, { FileTracker }] = await Promise.all([
         import('./lmToolMessages'),
         import('../tools/runTests'),
         import('./lmToolCall'),
         import('./editorTools'),
         import('../tools/fileTracker'),
-        import('../node/nodeProcessRunner'),
       ]);
       const tools = editorRegistry();
       const files = new FileTracker();
-      const runner = new NodeProcessRunner();
+      const { runner } = deps;
       return {
         prompt: lmToolPrompt,
         async testCommand(filter) {

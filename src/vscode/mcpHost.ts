@@ -3,6 +3,7 @@
 // (`fanout.mcp.disabledServers` / `disabledTools`) are applied in place. Restricted Mode: the workspace's own servers
 // are listed but never started.
 import * as vscode from 'vscode';
+import type { ChildEnvPolicy } from '../host/childEnv';
 import type { Logger } from '../host/logger';
 import { McpManager, readMcpJsonFile, serversSetting, workspaceMcpJson, type McpServerState } from '../mcp';
 import type { HostMessage, McpServerView } from '../shared/protocol';
@@ -13,6 +14,7 @@ export type McpStateMessage = Extract<HostMessage, { type: 'mcp-state' }>;
 
 export interface McpHostDeps {
   logger: Logger;
+  childEnv: ChildEnvPolicy;
   /** Every change of a server's state, for the chat view. */
   onState(state: McpStateMessage): void;
 }
@@ -137,6 +139,7 @@ export class McpHost {
       disabledServers: stringList(config.get('mcp.disabledServers')),
       disabledTools: stringList(config.get('mcp.disabledTools')),
       logger: this.deps.logger,
+      childEnv: this.deps.childEnv,
     });
     const names = manager.states().map((s) => s.name);
     this.deps.logger.info(`MCP servers: ${names.length ? names.join(', ') : 'none'}${this.restricted.length ? ` (held back in Restricted Mode: ${this.restricted.join(', ')})` : ''}`);

@@ -2,52 +2,75 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { NodeProcessRunner } from '../../src/node/nodeProcessRunner';
+import { ToolError } from '../../src/tools/toolError';
+import { alive, TERM_IGNORING_TREE, treePids } from '../fakes/processTree';
 import { tempWorkspace } from '../fakes/tempWorkspace';
-
-/** Alive and not a zombie (in a container nobody may reap the orphans, but a zombie runs nothing). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 describe('NodeProcessRunner', () => {
   let ws: ReturnType<typeof tempWorkspace>;
   afterEach(() => ws?.cleanup());
 
-  it('kills the whole process tree when aborted, children and grandchildren included', async function () {
-    if (process.platform === 'win32') this.skip();
-    ws = tempWorkspace({
-      // A "test runner" that spawns a worker which itself spawns a sleeper, prints their pids, and never exits.
-      'spawner.js': `
-        const { spawn } = require('child_process');
-        const worker = spawn(process.execPath, ['-e', "const c=require('child_process').spawn('sleep',['300'],{stdio:'ignore'});console.log('grandchild '+c.pid);setInterval(()=>{},1000)"], { stdio: ['ignore', 'inherit', 'inherit'] });
-        console.log('child ' + worker.pid);
-        setInterval(() => {}, 1000);`,
+  // Each result is awaited and only then are the processes checked: the runner hands a result back once the whole
+  // group is gone, so no wait is needed (or allowed) in between.
+  for (const [how, reason] of [
+    ['stopped', new Error('user stop')],
+    ['timed out', new ToolError('timeout', 'run_tests did not finish within 1 s')],
+  ] as const) {
+    it(`when ${how}, ends a tree that ignores SIGTERM (runner and worker) before it reports`, async function () {
+      if (process.platform === 'win32') this.skip();
+      ws = tempWorkspace(TERM_IGNORING_TREE);
+      const stop = new AbortController();
+      const running = new NodeProcessRunner().run('node tree.js', { cwd: ws.dir, signal: stop.signal });
+      const pids = await treePids(ws.dir);
+      assert.ok(pids.every(alive), 'runner and worker started');
+      stop.abort(reason);
+      const result = await running;
+      assert.equal(result.killedBy, how === 'stopped' ? 'cancelled' : 'timeout');
+      for (const pid of pids) assert.equal(alive(pid), false, `pid ${pid} is gone`);
     });
-    const stop = new AbortController();
+  }
+
+  it('ends the background jobs of a command that exits normally before it reports', async function () {
+    if (process.platform === 'win32') this.skip();
+    ws = tempWorkspace();
+    const result = await new NodeProcessRunner().run('sleep 1000 & echo $! > bg.pid; echo done', { cwd: ws.dir, signal: new AbortController().signal });
+    assert.equal(result.exitCode, 0);
+    assert.equal(result.killedBy, undefined);
+    assert.equal(result.output.trim(), 'done');
+    const pid = Number(readFileSync(path.join(ws.dir, 'bg.pid'), 'utf8'));
+    assert.equal(alive(pid), false, 'the background sleep is gone');
+  });
+
+  it('dispose() ends every command still running and waits until its processes are gone', async function () {
+    if (process.platform === 'win32') this.skip();
+    ws = tempWorkspace(TERM_IGNORING_TREE);
     const runner = new NodeProcessRunner();
-    const pids: number[] = [];
-    const running = runner.run(`node spawner.js`, { cwd: ws.dir, signal: stop.signal });
-    // Poll the process table for the pids the script printed; the runner only hands output back at the end.
-    const deadline = Date.now() + 10_000;
-    while (pids.length < 2 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-      pids.length = 0;
-      const { execSync } = await import('node:child_process');
-      for (const line of execSync(`ps -eo pid,args`).toString().split('\n')) {
-        if (line.includes('sleep 300') || (line.includes('setInterval') && line.includes('grandchild'))) pids.push(Number(line.trim().split(/\s+/)[0]));
-      }
+    const running = runner.run('node tree.js', { cwd: ws.dir, signal: new AbortController().signal });
+    const pids = await treePids(ws.dir);
+    await runner.dispose();
+    for (const pid of pids) assert.equal(alive(pid), false, `pid ${pid} is gone`);
+    assert.equal((await running).killedBy, 'cancelled');
+  });
+
+  it('withholds provider keys, and any variable holding the key in use, unless passed through by name', async () => {
+    ws = tempWorkspace({ 'env.js': 'process.stdout.write(JSON.stringify(process.env))' });
+    const saved = { ...process.env };
+    const key = 'sk-in-use-0123456789';
+    Object.assign(process.env, { OPENAI_API_KEY: key, ANTHROPIC_API_KEY: 'sk-ant-x', GEMINI_API_KEY: 'gem-x', GOOGLE_API_KEY: 'goog-x', PROXY_URL: `http://u:${key}@proxy`, KEEP_ME: 'yes' });
+    try {
+      const run = (passThrough: string[]) =>
+        new NodeProcessRunner({ env: { secrets: () => [key], passThrough: () => passThrough } }).run('node env.js', { cwd: ws.dir, signal: new AbortController().signal, env: { FANOUT_TEST_FILTER: 'f' } });
+      const env = JSON.parse((await run([])).output) as Record<string, string>;
+      for (const name of ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'GOOGLE_API_KEY', 'PROXY_URL']) assert.equal(env[name], undefined, name);
+      assert.equal(env.KEEP_ME, 'yes');
+      assert.equal(env.FANOUT_TEST_FILTER, 'f');
+      const passed = JSON.parse((await run(['GEMINI_API_KEY', 'PROXY_URL'])).output) as Record<string, string>;
+      assert.equal(passed.GEMINI_API_KEY, 'gem-x');
+      assert.equal(passed.PROXY_URL, `http://u:${key}@proxy`);
+      assert.equal(passed.OPENAI_API_KEY, undefined);
+    } finally {
+      process.env = saved;
     }
-    assert.equal(pids.length, 2, 'worker and sleeper started');
-    stop.abort();
-    const result = await running;
-    assert.equal(result.killedBy, 'cancelled');
-    await new Promise((r) => setTimeout(r, 300));
-    for (const pid of pids) assert.equal(alive(pid), false, `pid ${pid} was killed`);
   });
 
   it('passes model text only through the environment, never through the shell', async () => {

@@ -6,6 +6,8 @@ export interface FakeServerOptions {
   name?: string;
   /** Offer `crash` (stdio only: it ends the process). */
   crash?: boolean;
+  /** Offer `environment`: the server process's environment as JSON (what a key-stealing server would see). */
+  environment?: boolean;
 }
 
 /** Request ids whose `notifications/cancelled` reached the server, readable through the `cancelled_requests` tool. */
@@ -82,6 +84,11 @@ export function createFakeServer(options: FakeServerOptions = {}): McpServer {
     content: [{ type: 'text', text: 'long' }],
   }));
 
+  if (options.environment) {
+    server.registerTool('environment', { description: 'The server process environment, as JSON.', annotations: { readOnlyHint: true } }, async () => ({
+      content: [{ type: 'text', text: JSON.stringify(process.env) }],
+    }));
+  }
   if (options.crash) {
     server.registerTool('crash', { description: 'Exits the server process mid-call.' }, async () => {
       process.stderr.write('fake server: crashing on purpose\n');
