@@ -188,7 +188,6 @@ async function streamTurn(
   signal: AbortSignal,
   emit: (e: AgentEvent) => void,
 ): Promise<Streamed> {
-  const started = Date.now();
   const out: Streamed = { text: '', calls: [], usage: addUsage(undefined, undefined), streamEndMs: 0 };
   const ids = new Set<string>();
   let finished = false;
@@ -228,7 +227,7 @@ async function streamTurn(
         case 'tool-call': {
           const { call, duplicate } = uniqueId(event.call, ids, turn, out.calls.length);
           out.calls.push(call);
-          emit({ type: 'tool-call', turn, call, atMs: Date.now() - started });
+          emit({ type: 'tool-call', turn, call, atMs: batch.now() });
           batch.add(call, { reused: reuse.get(reuseKey(call)), duplicate });
           break;
         }
@@ -256,7 +255,7 @@ async function streamTurn(
     throw new ProviderError(sawEvent ? 'stream_dropped' : 'network', message);
   }
   if (!finished && !signal.aborted) throw new ProviderError('stream_dropped', 'The model stream ended before the response was complete.');
-  out.streamEndMs = Date.now() - started;
+  out.streamEndMs = batch.now();
   return out;
 }
 

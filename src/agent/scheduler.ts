@@ -135,6 +135,8 @@ interface Entry {
   prepared: PreparedCall;
   result: Promise<ToolResult>;
   log: CallLog;
+  /** Whether the call ever started running: `log.startMs` is 0 both for "at the batch's start" and for "never". */
+  ran: boolean;
 }
 
 /**
@@ -143,7 +145,8 @@ interface Entry {
  */
 export class Batch {
   private readonly entries: Entry[] = [];
-  private readonly started = Date.now();
+  /** performance.now(): monotonic and sub-millisecond, so calls in the batch's first millisecond keep their order. */
+  private readonly started = performance.now();
   private sealed = false;
   private readonly sealGate: Deferred<void> = deferred();
   private readonly pendingApprovals: { entry: Entry; decide: Deferred<{ allowed: boolean; reason?: string }> }[] = [];
@@ -191,7 +194,7 @@ export class Batch {
           ? refuse(new ToolError('duplicate_call_id', `This call repeated the id of an earlier call in the same turn, so it was renamed to ${call.id} and not run. Ask for it again if it is still needed.`))
           : prepareCall(call, tools, this.scheduler.lockKey);
     const log: CallLog = { id: call.id, name: call.name, summary: prepared.summary, ok: false, state: 'queued', ms: 0, startMs: 0, endMs: 0, early: false };
-    const entry: Entry = { prepared, log, result: undefined as unknown as Promise<ToolResult> };
+    const entry: Entry = { prepared, log, ran: false, result: undefined as unknown as Promise<ToolResult> };
     this.entries.push(entry);
     this.update(entry, 'queued');
     const { reused } = options;
@@ -206,7 +209,7 @@ export class Batch {
     this.sealGate.resolve();
     await this.askApprovals();
     const results = await Promise.all(this.entries.map((e) => e.result));
-    return { results, log: { turn: this.turn, wallMs: Date.now() - this.started, calls: this.entries.map((e) => e.log) } };
+    return { results, log: { turn: this.turn, wallMs: this.now(), calls: this.entries.map((e) => e.log) } };
   }
 
   /** Completed successful read results, for reuse if the turn's stream is retried. */
@@ -271,9 +274,16 @@ export class Batch {
     const onAbort = () => controller.abort(this.signal.reason);
     this.signal.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(() => controller.abort(new ToolError('timeout', `${prepared.tool.name} did not finish within ${timeoutMs / 1000} s and was stopped.`)), timeoutMs);
-    entry.log.startMs = Date.now() - this.started;
+    entry.ran = true;
+    entry.log.startMs = this.now();
     entry.log.early = !this.sealed;
     this.update(entry, 'running');
+    // A listener of that update may have stopped the run: do not start work that is already cancelled.
+    if (controller.signal.aborted) {
+      clearTimeout(timer);
+      this.signal.removeEventListener('abort', onAbort);
+      throw controller.signal.reason;
+    }
     const work = prepared.tool.execute(prepared.input, { ...this.scheduler.options.context, signal: controller.signal });
     releaseLater(work, controller.signal);
     try {
@@ -295,10 +305,11 @@ export class Batch {
 
   private finish(entry: Entry, state: CallState, error?: unknown, content?: string): ToolResult {
     const { call } = entry.prepared;
-    const now = Date.now() - this.started;
-    if (!entry.log.startMs) entry.log.startMs = now;
+    const now = this.now();
+    // A call that never ran (refused, denied, cancelled while waiting, reused) is logged as an instant at its end.
+    if (!entry.ran) entry.log.startMs = now;
     entry.log.endMs = now;
-    entry.log.ms = state === 'done' || entry.log.state === 'running' ? now - entry.log.startMs : 0;
+    entry.log.ms = entry.ran ? round(now - entry.log.startMs) : 0;
     entry.log.ok = state === 'done';
     let text: string;
     if (state === 'done') {
@@ -354,6 +365,11 @@ export class Batch {
     });
   }
 
+  /** Milliseconds since the batch started, to 0.01 ms. */
+  now(): number {
+    return round(performance.now() - this.started);
+  }
+
   private update(entry: Entry, state: CallState, result?: ToolResult): void {
     entry.log.state = state;
     const { call } = entry.prepared;
@@ -362,7 +378,7 @@ export class Batch {
       name: call.name,
       summary: entry.prepared.summary,
       state,
-      atMs: Date.now() - this.started,
+      atMs: this.now(),
       result,
       durationMs: result ? entry.log.ms : undefined,
     });
@@ -376,6 +392,10 @@ function mergeLimits(base: Record<string, ToolLimits>, over: Record<string, Tool
     out[name] = { ...base[name], ...defined };
   }
   return out;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
 }
 
 /** Calls that would produce the same result if asked again within a turn retry. */

@@ -29,6 +29,7 @@ export function sleepTool(probe: ConcurrencyProbe, options: { name?: string; acc
       probe.enter(input.label ?? '');
       try {
         await new Promise<void>((resolve, reject) => {
+          if (!options.ignoreAbort && ctx.signal.aborted) return reject(ctx.signal.reason);
           const t = setTimeout(resolve, input.ms);
           if (!options.ignoreAbort) {
             ctx.signal.addEventListener('abort', () => {

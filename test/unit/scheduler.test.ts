@@ -55,12 +55,20 @@ describe('Scheduler', () => {
 
   it('returns exactly one result per call id, in model order, whatever mix of outcomes', async () => {
     const probe = new ConcurrencyProbe();
-    const s = new Scheduler({ tools: toolRegistry([sleepTool(probe)]), context: testContext(), maxConcurrentTools: 4, toolTimeoutMs: 40, cancelGraceMs: 20 });
+    // Only `hang` has a short timeout, and it never finishes by itself: which calls time out does not depend on how
+    // loaded the machine is.
+    const s = new Scheduler({
+      tools: toolRegistry([sleepTool(probe), sleepTool(probe, { name: 'hang' })]),
+      context: testContext(),
+      maxConcurrentTools: 4,
+      perTool: { hang: { timeoutMs: 40 } },
+      cancelGraceMs: 20,
+    });
     const calls = Array.from({ length: 40 }, (_, i) => {
       const kind = i % 5;
       if (kind === 0) return call(`c${i}`, 'sleep', { ms: (i * 7) % 13 });
       if (kind === 1) return call(`c${i}`, 'sleep', { ms: 1, fail: true });
-      if (kind === 2) return call(`c${i}`, 'sleep', { ms: 200 }); // times out
+      if (kind === 2) return call(`c${i}`, 'hang', { ms: 600_000 }); // times out
       if (kind === 3) return call(`c${i}`, 'nope', {});
       return call(`c${i}`, 'sleep', '{"ms": 1,');
     });
@@ -69,17 +77,17 @@ describe('Scheduler', () => {
     assert.deepEqual(log.calls.map((c) => c.id), calls.map((c) => c.id));
     const codes = results.map((r) => (r.ok ? 'ok' : /^Error \((\w+)\)/.exec(r.content)![1]));
     assert.deepEqual(codes.slice(0, 5), ['ok', 'failed', 'timeout', 'unknown_tool', 'invalid_json']);
+    assert.match(results[2].content, /hang did not finish within 0.04 s/);
     assert.equal(new Set(codes).size, 5);
   });
 
   it('times out a tool by aborting its signal, and reports it', async () => {
     const probe = new ConcurrencyProbe();
     const s = new Scheduler({ tools: toolRegistry([sleepTool(probe)]), context: testContext(), toolTimeoutMs: 30 });
-    const started = Date.now();
-    const { results } = await runBatch(s, [call('a', 'sleep', { ms: 5000 })]);
-    assert.ok(Date.now() - started < 1000, 'the work was aborted, not waited for');
+    // Far longer than the test's own timeout: only the aborted signal can end it.
+    const { results } = await runBatch(s, [call('a', 'sleep', { ms: 600_000 })]);
     assert.match(results[0].content, /^Error \(timeout\): sleep did not finish within 0.03 s/);
-    assert.equal(probe.running, 0);
+    assert.equal(probe.running, 0, 'the work itself ended: it was aborted, not abandoned');
   });
 
   it('reports a tool that ignores its signal as timed out after the grace period', async () => {
@@ -119,11 +127,16 @@ describe('Scheduler', () => {
     const probe = new ConcurrencyProbe();
     const s = new Scheduler({ tools: toolRegistry([sleepTool(probe)]), context: testContext(), maxConcurrentTools: 2 });
     const stop = new AbortController();
-    const batch = s.startBatch(1, stop.signal);
+    // Stop once the fast call is done and two slow ones run (the others queue behind the cap of 2).
+    const states = new Map<string, string>();
+    const batch = s.startBatch(1, stop.signal, (u) => {
+      states.set(u.callId, u.state);
+      const running = [...states.values()].filter((st) => st === 'running').length;
+      if (states.get('fast') === 'done' && running === 2 && !stop.signal.aborted) stop.abort(new Error('user stop'));
+    });
     batch.add(call('fast', 'sleep', { ms: 1 }));
-    for (let i = 0; i < 6; i++) batch.add(call(`slow${i}`, 'sleep', { ms: 5000 }));
+    for (let i = 0; i < 6; i++) batch.add(call(`slow${i}`, 'sleep', { ms: 600_000 }));
     const sealed = batch.seal();
-    setTimeout(() => stop.abort(new Error('user stop')), 50);
     const { results } = await sealed;
     assert.equal(results.length, 7);
     assert.ok(results[0].ok);
@@ -137,15 +150,29 @@ describe('Scheduler', () => {
       tools: toolRegistry([sleepTool(probe, { name: 'r' }), sleepTool(probe, { name: 'w', access: 'write' })]),
       context: testContext(),
     });
-    const batch = s.startBatch(1, new AbortController().signal);
+    let readDone!: () => void;
+    const done = new Promise<void>((r) => (readDone = r));
+    const batch = s.startBatch(1, new AbortController().signal, (u) => u.callId === '1' && u.state === 'done' && readDone());
     batch.add(call('1', 'r', { ms: 1, label: 'read' }));
     batch.add(call('2', 'w', { ms: 1, label: 'write' }));
-    await new Promise((r) => setTimeout(r, 30));
+    await done;
     assert.deepEqual(probe.order, ['read'], 'the read ran while the turn was still streaming; the write waited');
     const { log } = await batch.seal();
     assert.deepEqual(probe.order, ['read', 'write']);
     assert.equal(log.calls[0].early, true);
     assert.equal(log.calls[1].early, false);
+  });
+
+  it('logs a call that starts in the batch\'s first millisecond with its real start, end and duration', async () => {
+    const s = new Scheduler({ tools: toolRegistry([sleepTool(new ConcurrencyProbe())]), context: testContext() });
+    const batch = s.startBatch(1, new AbortController().signal);
+    // Added at once: a read starts while the batch clock still reads (nearly) 0.
+    batch.add(call('first', 'sleep', { ms: 20 }));
+    const { log } = await batch.seal();
+    const [c] = log.calls;
+    assert.ok(c.startMs < c.endMs, `start ${c.startMs} before end ${c.endMs}`);
+    assert.ok(c.ms > 0);
+    assert.equal(c.ms, Math.round((c.endMs - c.startMs) * 100) / 100);
   });
 
   it('runs calls one by one in sequential mode', async () => {
