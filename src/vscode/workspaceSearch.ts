@@ -1,7 +1,8 @@
 import picomatch from 'picomatch';
 import * as vscode from 'vscode';
 import type { Listing, SearchMatch, SearchOptions } from '../host/workspace';
-import { rgFiles, rgSearch } from '../node/ripgrep';
+import { binaryNote, rgFiles, rgSearch } from '../node/ripgrep';
+import { decodeText } from '../node/textCodec';
 import { excludeGlobsForRipgrep, lineMatcher, matchLines, mergeBufferMatches } from '../shared/search';
 import { tokenFor } from './cancellation';
 
@@ -48,19 +49,26 @@ export class WorkspaceSearch {
   private async scan(options: SearchOptions, buffers: ReadonlyMap<string, string>, signal?: AbortSignal): Promise<Listing<SearchMatch>> {
     const test = lineMatcher(options.query, options.isRegex);
     const items: SearchMatch[] = [];
+    const binary: string[] = [];
+    const result = (truncated: boolean): Listing<SearchMatch> => (binary.length ? { items, truncated, notes: [binaryNote(binary)] } : { items, truncated });
     for (const uri of await this.findFiles('.', options.include ?? '**/*', MAX_SCAN_FILES, signal)) {
       signal?.throwIfAborted();
       const path = this.relative(uri);
       if (!path || buffers.has(path)) continue;
       const stat = await vscode.workspace.fs.stat(uri).then(undefined, () => undefined);
-      if (!stat || stat.size > MAX_SCAN_BYTES) continue;
-      const bytes = await vscode.workspace.fs.readFile(uri);
-      if (bytes.subarray(0, 8192).includes(0)) continue;
-      const found = matchLines(new TextDecoder().decode(bytes), test, options.maxResults - items.length);
+      // Regular files only: reading a FIFO or a device can block forever.
+      if (!stat || !(stat.type & vscode.FileType.File) || stat.size > MAX_SCAN_BYTES) continue;
+      const bytes = Buffer.from(await vscode.workspace.fs.readFile(uri));
+      const decoded = decodeText(bytes);
+      if (decoded.binary) {
+        if (matchLines(bytes.toString('latin1'), test, 1).items.length) binary.push(path);
+        continue;
+      }
+      const found = matchLines(decoded.text, test, options.maxResults - items.length);
       items.push(...found.items.map((m) => ({ path, ...m })));
-      if (found.truncated) return { items, truncated: true };
+      if (found.truncated) return result(true);
     }
-    return { items, truncated: false };
+    return result(false);
   }
 
   private async findFiles(rel: string, glob: string, max: number, signal?: AbortSignal): Promise<vscode.Uri[]> {
