@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const noVscode = { name: 'vscode', message: 'Only src/vscode may import vscode: take a host interface (src/host) instead.' };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'test-results/**', 'test/host/**', '**/*.mjs', '**/*.js'] },
+  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'test-results/**', 'test/host/**', 'test/fixtures/**', '**/*.mjs', '**/*.js'] },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.base],

@@ -125,6 +125,30 @@ export const SCENARIOS: Record<string, Scenario> = {
     return { text: REVIEW_ANSWER, chunkDelayMs: 10 };
   },
 
+  /** The language tools on test/fixtures/workspace/ide: addNumbers is declared in lib.ts and called twice in main.ts. */
+  'ide-lang': ({ step }) =>
+    step === 0
+      ? {
+          calls: [
+            call('go_to_definition', { path: 'ide/main.ts', line: 3, column: 30 }),
+            call('find_references', { path: 'ide/lib.ts', line: 1, column: 17 }),
+            call('find_symbol', { query: 'addNumbers' }),
+          ],
+        }
+      : final('Found it.'),
+
+  /** An edit that breaks a type, then the diagnostics of that file (same batch), and of a file never opened. */
+  'ide-diag': ({ step }) =>
+    step === 0
+      ? {
+          calls: [
+            call('apply_edit', { path: 'ide/main.ts', oldText: 'number = addNumbers(1, 2)', newText: 'number = String(addNumbers(1, 2))' }),
+            call('get_diagnostics', { path: 'ide/main.ts' }),
+            call('get_diagnostics', { path: 'ide/bad.ts' }),
+          ],
+        }
+      : final('Checked.'),
+
   /** A run_tests that hangs until stopped (pid written to `marker=`), next to a read. */
   hang: ({ step, args }) =>
     step === 0 ? { calls: [call('run_tests', { filter: `hang:${args.marker}` }), call('read_file', { path: 'src/math.js' })] } : final('Never reached.'),

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { HELLO_ANSWER, MATH_EDITS, NOTES_TEXT } from '../scenarioData';
 import { ask, batchLines, fanoutLog, lastToolCalls, lastToolResults, readDisk, requestsOf, tag, withSetting, workspaceUri, type WireRequest } from './helpers';
 
-const TOOL_NAMES = ['apply_edit', 'list_files', 'read_file', 'run_tests', 'search_workspace'];
+const TOOL_NAMES = ['apply_edit', 'find_references', 'find_symbol', 'get_diagnostics', 'go_to_definition', 'list_files', 'read_file', 'run_tests', 'search_workspace'];
 
 describe('agent over the OpenAI wire', () => {
   before(async () => {

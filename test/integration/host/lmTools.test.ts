@@ -4,7 +4,17 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, readDisk, tag, workspaceUri } from './helpers';
 
-const NAMES = ['fanout_read_file', 'fanout_search_workspace', 'fanout_list_files', 'fanout_run_tests', 'fanout_apply_edit'];
+const NAMES = [
+  'fanout_read_file',
+  'fanout_search_workspace',
+  'fanout_list_files',
+  'fanout_run_tests',
+  'fanout_apply_edit',
+  'fanout_get_diagnostics',
+  'fanout_find_symbol',
+  'fanout_go_to_definition',
+  'fanout_find_references',
+];
 
 const invoke = (name: string, input: object) => Promise.resolve(vscode.lm.invokeTool(name, { input, toolInvocationToken: undefined }));
 const textOf = (result: vscode.LanguageModelToolResult) => result.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
@@ -27,7 +37,7 @@ describe('Fanout tools for other agents (vscode.lm.invokeTool)', () => {
     await vscode.commands.executeCommand('setContext', 'vscode.chat.tools.global.autoApprove.testMode', undefined);
   });
 
-  it('registers all five tools, with the input schemas package.json declares', () => {
+  it('registers every tool, with the input schemas package.json declares', () => {
     const declared = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { languageModelTools: { name: string; inputSchema: object }[] } }).contributes.languageModelTools;
     for (const name of NAMES) {
       const tool = vscode.lm.tools.find((t) => t.name === name);
