@@ -1,5 +1,8 @@
 import { applyEdit } from './applyEdit';
 import { getDiagnostics } from './getDiagnostics';
+import { gitBlame } from './git/gitBlame';
+import { gitDiff } from './git/gitDiff';
+import { gitLog } from './git/gitLog';
 import { findReferences, findSymbol, goToDefinition } from './languageTools';
 import { listFiles } from './listFiles';
 import { readFile } from './readFile';
@@ -12,7 +15,7 @@ import { toolRegistry, type ToolDefinition } from './tool';
  * The tools every host offers, in the order they are declared to the model. Each host composes its own list from
  * these: the CLI adds MCP tools (src/cli.ts), VS Code adds `editorOnlyTools` (src/vscode/editorTools.ts).
  */
-export const builtinTools: readonly ToolDefinition[] = [readFile, searchWorkspace, listFiles, runTests, applyEdit, getDiagnostics, runCommand] as ToolDefinition[];
+export const builtinTools: readonly ToolDefinition[] = [readFile, searchWorkspace, listFiles, runTests, applyEdit, getDiagnostics, runCommand, gitDiff, gitBlame, gitLog] as ToolDefinition[];
 
 /** Tools that need an editor's language intelligence: the headless runner does not offer them. */
 export const editorOnlyTools: readonly ToolDefinition[] = [findSymbol, goToDefinition, findReferences] as ToolDefinition[];

@@ -33,6 +33,14 @@ export async function lmToolPrompt(tool: LmToolInfo['tool'], input: Record<strin
       return { invocationMessage: `Finding the definition at ${str('path')}:${String(input.line)}:${String(input.column)}` };
     case 'find_references':
       return { invocationMessage: `Finding the references at ${str('path')}:${String(input.line)}:${String(input.column)}` };
+    case 'git_diff': {
+      const against = str('base') ? ` against ${oneLine(str('base'))}` : input.staged === true ? ' (staged)' : '';
+      return { invocationMessage: `Diffing ${str('path') || 'the workspace'}${against}` };
+    }
+    case 'git_blame':
+      return { invocationMessage: `Blaming ${str('path')}` };
+    case 'git_log':
+      return { invocationMessage: `Reading the git log of ${str('path') || 'the workspace'}` };
     case 'run_tests': {
       const filter = str('filter');
       const invocationMessage = `Running the tests${filter ? ` matching "${oneLine(filter)}"` : ''}`;

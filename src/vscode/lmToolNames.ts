@@ -6,7 +6,7 @@ export interface LmToolInfo {
   /** The name other agents call it by. */
   name: string;
   /** The Fanout tool it runs. */
-  tool: 'read_file' | 'search_workspace' | 'list_files' | 'run_tests' | 'apply_edit' | 'get_diagnostics' | 'find_symbol' | 'go_to_definition' | 'find_references';
+  tool: 'read_file' | 'search_workspace' | 'list_files' | 'run_tests' | 'apply_edit' | 'get_diagnostics' | 'find_symbol' | 'go_to_definition' | 'find_references' | 'git_diff' | 'git_blame' | 'git_log';
   /** `#name` in a chat prompt. */
   toolReferenceName: string;
   displayName: string;
@@ -86,5 +86,29 @@ export const LM_TOOLS: readonly LmToolInfo[] = [
     displayName: 'Find References (Fanout)',
     userDescription: 'Every reference to the symbol at a position, with the lines.',
     icon: '$(references)',
+  },
+  {
+    name: 'fanout_git_diff',
+    tool: 'git_diff',
+    toolReferenceName: 'fanoutGitDiff',
+    displayName: 'Git Diff (Fanout)',
+    userDescription: 'Unstaged, staged, or against a branch or commit; for one path or the whole workspace.',
+    icon: '$(diff)',
+  },
+  {
+    name: 'fanout_git_blame',
+    tool: 'git_blame',
+    toolReferenceName: 'fanoutGitBlame',
+    displayName: 'Git Blame (Fanout)',
+    userDescription: 'Who last changed each line of a file, in which commit and when.',
+    icon: '$(git-commit)',
+  },
+  {
+    name: 'fanout_git_log',
+    tool: 'git_log',
+    toolReferenceName: 'fanoutGitLog',
+    displayName: 'Git Log (Fanout)',
+    userDescription: 'Recent commits, for the workspace or one path, with the files each changed.',
+    icon: '$(history)',
   },
 ];

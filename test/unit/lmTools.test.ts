@@ -43,6 +43,9 @@ describe('language model tools (contributes.languageModelTools)', () => {
       'fanout_find_symbol',
       'fanout_go_to_definition',
       'fanout_find_references',
+      'fanout_git_diff',
+      'fanout_git_blame',
+      'fanout_git_log',
     ]);
     // run_command is left out: other agents in VS Code have their own terminal tool (and would not get Fanout's approval card).
     const notOffered = new Set(['run_command']);
@@ -57,6 +60,9 @@ describe('language model tools: what VS Code shows and asks', () => {
     assert.deepEqual(await lmToolPrompt('read_file', { path: 'src/a.ts', startLine: 3, endLine: 9 }, noCommand), { invocationMessage: 'Reading src/a.ts, lines 3–9' });
     assert.deepEqual(await lmToolPrompt('search_workspace', { query: 'todo\n  fix' }, noCommand), { invocationMessage: 'Searching the workspace for "todo fix"' });
     assert.deepEqual(await lmToolPrompt('list_files', {}, noCommand), { invocationMessage: 'Listing the workspace' });
+    assert.deepEqual(await lmToolPrompt('git_diff', { base: 'main' }, noCommand), { invocationMessage: 'Diffing the workspace against main' });
+    assert.deepEqual(await lmToolPrompt('git_blame', { path: 'src/a.ts' }, noCommand), { invocationMessage: 'Blaming src/a.ts' });
+    assert.deepEqual(await lmToolPrompt('git_log', {}, noCommand), { invocationMessage: 'Reading the git log of the workspace' });
   });
 
   it('asks before an edit, showing what is replaced by what', async () => {
