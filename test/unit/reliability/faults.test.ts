@@ -92,7 +92,9 @@ describe('reliability: faults and load', () => {
       const turn = (req.body.messages as { role: string }[]).filter((m) => m.role === 'assistant').length;
       if (turn === 50) return { text: 'all done' };
       return { calls: Array.from({ length: 20 }, (_, i) => ({ id: `c${turn}_${i}`, name: 'read_file', arguments: { path: 'a.txt' } })) };
-    }, { maxTurns: 60 });
+      // A window that holds the whole run: this is about load, not compaction (the unknown model 'm' gets 32k, which the
+      // 1000 calls plus the tool declarations pass).
+    }, { maxTurns: 60, contextWindow: 400_000 });
     assert.equal(outcome.status, 'final');
     const answered = messages.flatMap((m) => (m.role === 'tool' ? m.results.map((r) => r.callId) : []));
     assert.equal(answered.length, 1000);
