@@ -132,7 +132,7 @@ describe('git tools outside a repository, or without git', () => {
   it('say clearly that git is missing', async () => {
     ws = tempWorkspace({ 'a.ts': 'x\n' });
     const inner = new NodeProcessRunner();
-    const noGitOnPath: ProcessRunner = { run: (c, o) => inner.run(c, o), execFile: (f, a, o) => inner.execFile(f, a, { ...o, env: { ...o.env, PATH: path.join(ws.dir, 'no-bin') } }) };
+    const noGitOnPath: ProcessRunner = { run: (c, o) => inner.run(c, o), execFile: (f, a, o) => inner.execFile(f, a, { ...o, env: { ...o.env, PATH: path.join(ws.dir, 'no-bin') } }), dispose: () => inner.dispose() };
     const s = await schedulerFor(ws.dir, noGitOnPath);
     const [r] = (await runBatch(s, [call('l', 'git_log', {})])).results;
     assert.match(r!.content, /^Error \(unavailable\): git is not installed/);

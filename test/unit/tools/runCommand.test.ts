@@ -59,4 +59,26 @@ describe('run_command', () => {
     assert.equal(pids.length, 3, result.content);
     assert.deepEqual(await allGone(pids), [], 'every process of the tree is gone');
   });
+
+  it('leaves nothing behind when the command exits normally', async function () {
+    if (process.platform === 'win32') this.skip();
+    const result = await run({ command: 'sleep 396 & echo "pid $!"; echo bye' });
+    assert.match(result.content, /exit code 0/);
+    const pids = [...result.content.matchAll(/pid (\d+)/g)].map((m) => Number(m[1]));
+    assert.equal(pids.length, 1);
+    assert.deepEqual(await allGone(pids), [], 'the background child went with the command');
+  });
+
+  it('gives the command no provider API key', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { OPENAI_API_KEY: 'sk-SENTINEL-openai', ANTHROPIC_API_KEY: 'sk-SENTINEL-anthropic', GEMINI_API_KEY: 'SENTINEL-gemini' });
+    try {
+      const result = await run({ command: 'env' });
+      assert.match(result.content, /exit code 0/);
+      assert.match(result.content, /PATH=/, 'the environment itself is there');
+      assert.ok(!result.content.includes('SENTINEL'), 'no key reached the command');
+    } finally {
+      process.env = saved;
+    }
+  });
 });
