@@ -182,7 +182,7 @@ function jsonPrinter(out: NodeJS.WritableStream) {
         turn: e.log.turn,
         wallMs: e.log.wallMs,
         streamEndMs: e.log.streamEndMs,
-        calls: e.log.calls.map((c) => ({ id: c.id, name: c.name, ms: c.ms, ok: c.ok, startMs: c.startMs, endMs: c.endMs, early: c.early, ...(c.error ? { error: c.error } : {}) })),
+        calls: e.log.calls.map((c) => ({ id: c.id, name: c.name, ms: c.ms, ok: c.ok, startMs: c.startMs, endMs: c.endMs, early: c.early, ...(c.error ? { error: c.error } : {}), ...(c.sharedWith ? { sharedWith: c.sharedWith } : {}) })),
       });
     } else if (e.type === 'retry') line({ type: 'retry', turn: e.turn, attempt: e.attempt, delayMs: e.delayMs, reason: e.reason });
     else if (e.type === 'notice') line({ type: 'notice', message: e.message });

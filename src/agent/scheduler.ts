@@ -28,6 +28,8 @@ export interface CallUpdate {
   atMs: number;
   result?: ToolResult;
   durationMs?: number;
+  /** The id of an identical earlier call of the batch whose run this call shares (it did not run itself). */
+  sharedWith?: string;
 }
 
 export interface CallLog {
@@ -43,6 +45,8 @@ export interface CallLog {
   /** Started while the model was still streaming the turn. */
   early: boolean;
   error?: ToolErrorCode;
+  /** Identical to an earlier call of the batch (`id`), so it took that call's result instead of running again. */
+  sharedWith?: string;
 }
 
 export interface BatchLog {
@@ -137,6 +141,8 @@ interface Entry {
   log: CallLog;
   /** Whether the call ever started running: `log.startMs` is 0 both for "at the batch's start" and for "never". */
   ran: boolean;
+  /** Later identical calls that take this call's result; they mirror its states. */
+  followers?: Entry[];
 }
 
 /**
@@ -151,6 +157,8 @@ export class Batch {
   private readonly sealGate: Deferred<void> = deferred();
   private readonly pendingApprovals: { entry: Entry; decide: Deferred<{ allowed: boolean; reason?: string }> }[] = [];
   private readonly waiters = new Set<(e: unknown) => void>();
+  /** Calls that a later identical call may share, by tool and arguments; emptied by each write call. */
+  private readonly shareable = new Map<string, Entry>();
   /** Files written by the calls added so far: a later read of one of them cannot reuse an earlier attempt's result. */
   private readonly writes: FileAccess[] = [];
 
@@ -196,11 +204,41 @@ export class Batch {
     const log: CallLog = { id: call.id, name: call.name, summary: prepared.summary, ok: false, state: 'queued', ms: 0, startMs: 0, endMs: 0, early: false };
     const entry: Entry = { prepared, log, ran: false, result: undefined as unknown as Promise<ToolResult> };
     this.entries.push(entry);
-    this.update(entry, 'queued');
     const { reused } = options;
     const reuse = reused && prepared.ok && prepared.tool.access === 'read' && !prepared.files.some((f) => this.writes.some((w) => claimsConflict(f, w)));
     if (prepared.ok) for (const f of prepared.files) if (f.write) this.writes.push(f);
-    entry.result = reuse ? Promise.resolve(this.finish(entry, 'done', undefined, reused.content)) : this.run(entry);
+    const leader = reuse ? undefined : this.leaderFor(entry);
+    if (leader) log.sharedWith = leader.log.id;
+    this.update(entry, 'queued');
+    entry.result = reuse ? Promise.resolve(this.finish(entry, 'done', undefined, reused.content)) : leader ? this.follow(entry, leader) : this.run(entry);
+  }
+
+  /**
+   * An identical earlier read or exec call (same tool, same validated arguments) with no write call between the two
+   * in model order: its one run answers both. A write in between could change what the second one would see.
+   */
+  private leaderFor(entry: Entry): Entry | undefined {
+    const { prepared } = entry;
+    if (!prepared.ok || this.scheduler.options.sequential) return undefined;
+    if (prepared.tool.access === 'write') {
+      this.shareable.clear();
+      return undefined;
+    }
+    const key = `${prepared.tool.name}\0${JSON.stringify(sortKeys(prepared.input))}`;
+    const leader = this.shareable.get(key);
+    if (!leader) this.shareable.set(key, entry);
+    return leader;
+  }
+
+  /** Answers `entry` with its leader's outcome: same content, same times, marked shared in the log and the UI. */
+  private async follow(entry: Entry, leader: Entry): Promise<ToolResult> {
+    (leader.followers ??= []).push(entry);
+    const result = await leader.result;
+    const { ok, state, ms, startMs, endMs, early, error } = leader.log;
+    Object.assign(entry.log, { ok, ms, startMs, endMs, early, error });
+    const own: ToolResult = { ...result, callId: entry.prepared.call.id, name: entry.prepared.call.name };
+    this.update(entry, state, own);
+    return own;
   }
 
   /** Ends the turn: deferred calls start, approvals are asked for in one request. */
@@ -381,7 +419,10 @@ export class Batch {
       atMs: this.now(),
       result,
       durationMs: result ? entry.log.ms : undefined,
+      ...(entry.log.sharedWith !== undefined && { sharedWith: entry.log.sharedWith }),
     });
+    // Followers show what their leader does until it ends; then `follow` reports their own result.
+    if (!result) for (const f of entry.followers ?? []) this.update(f, state);
   }
 }
 

@@ -16,8 +16,8 @@ export function toUiEvent(event: AgentEvent, ctx: UiEventContext): UiAgentEvent 
       // An invalid call has no summary: its card shows the tool name until the error result arrives.
       return { type: 'tool-call', turn: event.turn, call: event.call, summary: prepareCall(event.call, ctx.tools).summary, atMs: event.atMs };
     case 'tool-update': {
-      const { callId, name, summary, state, atMs, durationMs, result } = event.update;
-      return { type: 'tool-update', turn: event.turn, update: { callId, name, summary, state, atMs, durationMs, result } };
+      const { callId, name, summary, state, atMs, durationMs, result, sharedWith } = event.update;
+      return { type: 'tool-update', turn: event.turn, update: { callId, name, summary, state, atMs, durationMs, result, sharedWith } };
     }
     case 'usage':
       return { type: 'usage', turn: event.turn, usage: event.usage, costUsd: ctx.costUsd };

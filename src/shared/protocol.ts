@@ -43,6 +43,8 @@ export const callLogSchema = z.object({
   endMs: z.number(),
   early: z.boolean(),
   error: z.string().optional(),
+  /** Identical to this earlier call of the batch, whose one run answered both. */
+  sharedWith: z.string().optional(),
 });
 
 export const batchLogSchema = z.object({ turn: z.number(), wallMs: z.number(), calls: z.array(callLogSchema), streamEndMs: z.number().optional() });
@@ -64,6 +66,7 @@ export const uiAgentEventSchema = z.discriminatedUnion('type', [
       atMs: z.number(),
       durationMs: z.number().optional(),
       result: toolResultSchema.optional(),
+      sharedWith: z.string().optional(),
     }),
   }),
   z.object({ type: z.literal('batch'), log: batchLogSchema }),

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Workspace } from '../host/workspace';
-import { defineTool } from './tool';
+import type { ProcessResult } from '../host/processRunner';
+import { packageId, planNpmScript, stageBanner, stageEnv, type NpmScriptPlan } from './npmScript';
+import { defineTool, type ToolContext } from './tool';
 import { ToolError } from './toolError';
 
 export const runTests = defineTool({
@@ -19,17 +21,38 @@ export const runTests = defineTool({
       throw new ToolError('unavailable', 'No test command is configured (setting fanout.testCommand) and none could be detected.');
     }
     const command = withFilter(base, input.filter);
-    ctx.logger.debug(`run_tests: ${command}`);
-    const result = await ctx.runner.run(command, {
-      cwd: ctx.workspace.root,
-      signal: ctx.signal,
-      env: input.filter ? { FANOUT_TEST_FILTER: input.filter } : undefined,
-    });
+    const filterEnv = input.filter ? { FANOUT_TEST_FILTER: input.filter } : undefined;
+    const plan = await planNpmScript(base, ctx.workspace, process.env, ctx.signal);
+    ctx.logger.debug(`run_tests: ${command}${plan ? ` (package.json scripts ${plan.stages.map((s) => s.event).join(', ')} run directly)` : ''}`);
+    const result = plan
+      ? await runDirectly(plan, input.filter, filterEnv, ctx)
+      : { ...(await ctx.runner.run(command, { cwd: ctx.workspace.root, signal: ctx.signal, env: filterEnv })), note: '' };
     if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('aborted');
     const status = result.killedBy ? `killed (${result.killedBy})` : `exit code ${result.exitCode}`;
-    return `$ ${command}\n${status} after ${(result.durationMs / 1000).toFixed(1)} s\n${result.output}`;
+    return `$ ${command}${result.note}\n${status} after ${(result.durationMs / 1000).toFixed(1)} s\n${result.output}`;
   },
 });
+
+/** The plan's stages one after another, as npm would: a stage that fails or is killed ends the run. */
+async function runDirectly(plan: NpmScriptPlan, filter: string | undefined, filterEnv: Record<string, string> | undefined, ctx: ToolContext): Promise<ProcessResult & { note: string }> {
+  const arg = filter ? quoteArgument(filter) : '';
+  const id = packageId(plan.env);
+  const total: ProcessResult & { note: string } = { exitCode: 0, output: '', durationMs: 0, note: ` (run without npm: the "${plan.name}" script of package.json, as npm runs it)` };
+  for (const stage of plan.stages) {
+    const r = await ctx.runner.run(stage.main && arg ? `${stage.script} ${arg}` : stage.script, { cwd: ctx.workspace.root, signal: ctx.signal, env: { ...stageEnv(plan, stage), ...filterEnv } });
+    total.output += stageBanner(id, stage, arg) + r.output;
+    total.durationMs += r.durationMs;
+    total.exitCode = r.exitCode;
+    total.killedBy = r.killedBy;
+    if (r.killedBy || r.exitCode !== 0) break;
+  }
+  return total;
+}
+
+/** One argument for a POSIX shell (cmd.exe: double quotes without any inner ones). */
+function quoteArgument(value: string): string {
+  return process.platform === 'win32' ? `"${value.replace(/"/g, '')}"` : `'${value.replace(/'/g, `'\\''`)}'`;
+}
 
 /**
  * The filter is model text: it is single-quoted for a POSIX shell (and also exported as $FANOUT_TEST_FILTER), never
@@ -37,7 +60,7 @@ export const runTests = defineTool({
  */
 export function withFilter(command: string, filter: string | undefined): string {
   if (!filter) return command.replace(/\s*\{filter\}/g, '');
-  const quoted = process.platform === 'win32' ? `"${filter.replace(/"/g, '')}"` : `'${filter.replace(/'/g, `'\\''`)}'`;
+  const quoted = quoteArgument(filter);
   if (command.includes('{filter}')) return command.replace(/\{filter\}/g, quoted);
   const npmStyle = /^(npm|pnpm|yarn|bun)\s+(run\s+)?test\b/.test(command) && !/\s--(\s|$)/.test(command);
   return `${command}${npmStyle ? ' --' : ''} ${quoted}`;

@@ -23,8 +23,8 @@ async function peaks(settings: AgentSettings, n: number): Promise<{ plain: numbe
     tools: toolRegistry([sleepTool(plain), sleepTool(tests, { name: 'run_tests', access: 'exec' })]),
     logger: silentLogger,
   });
-  await runBatch(config.scheduler, Array.from({ length: n }, (_, i) => call(`p${i}`, 'sleep', { ms: 15 })));
-  await runBatch(config.scheduler, Array.from({ length: n }, (_, i) => call(`t${i}`, 'run_tests', { ms: 15 })));
+  await runBatch(config.scheduler, Array.from({ length: n }, (_, i) => call(`p${i}`, 'sleep', { ms: 15, label: `p${i}` })));
+  await runBatch(config.scheduler, Array.from({ length: n }, (_, i) => call(`t${i}`, 'run_tests', { ms: 15, label: `t${i}` })));
   return { plain: plain.peak, tests: tests.peak };
 }
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Scheduler } from '../../src/agent/scheduler';
+import { Scheduler, type CallUpdate } from '../../src/agent/scheduler';
 import { NodeWorkspace } from '../../src/node/nodeWorkspace';
 import { builtinTools } from '../../src/tools';
 import { toolRegistry } from '../../src/tools/tool';
@@ -27,7 +27,7 @@ describe('Scheduler', () => {
       maxConcurrentTools: 8,
       perTool: { slow: { maxConcurrent: 2 } },
     });
-    const calls = [...Array.from({ length: 6 }, (_, i) => call(`s${i}`, 'slow', { ms: 20 })), ...Array.from({ length: 6 }, (_, i) => call(`f${i}`, 'fast', { ms: 20 }))];
+    const calls = [...Array.from({ length: 6 }, (_, i) => call(`s${i}`, 'slow', { ms: 20, label: `s${i}` })), ...Array.from({ length: 6 }, (_, i) => call(`f${i}`, 'fast', { ms: 20, label: `f${i}` }))];
     const { results } = await runBatch(s, calls);
     assert.ok(results.every((r) => r.ok));
     assert.equal(probe.peak, 2);
@@ -51,6 +51,77 @@ describe('Scheduler', () => {
   it('keeps the defaults of a tool\'s limits that an override leaves out (run_tests: 8 at once)', () => {
     const s = new Scheduler({ tools: toolRegistry([]), context: testContext(), perTool: { run_tests: { timeoutMs: 1000 } } });
     assert.deepEqual(s.options.perTool.run_tests, { maxConcurrent: 8, timeoutMs: 1000 });
+  });
+
+  describe('identical calls in one batch', () => {
+    const tools = (probe: ConcurrencyProbe) =>
+      toolRegistry([sleepTool(probe), sleepTool(probe, { name: 'test', access: 'exec' }), sleepTool(probe, { name: 'w', access: 'write' })]);
+
+    it('run once (read or exec, arguments compared after parsing); every id gets the result, marked shared', async () => {
+      const probe = new ConcurrencyProbe();
+      const updates: CallUpdate[] = [];
+      const s = new Scheduler({ tools: tools(probe), context: testContext() });
+      const batch = s.startBatch(1, new AbortController().signal, (u) => updates.push(u));
+      for (const c of [
+        call('r1', 'sleep', { ms: 5, label: 'a' }),
+        call('t1', 'test', { ms: 5, label: 't' }),
+        call('r2', 'sleep', '{"label":"a", "ms":5}'),
+        call('r3', 'sleep', { ms: 5, label: 'b' }),
+        call('t2', 'test', { label: 't', ms: 5 }),
+      ]) batch.add(c);
+      const { results, log } = await batch.seal();
+      assert.deepEqual(results.map((r) => [r.callId, r.ok, r.content]), [
+        ['r1', true, 'slept 5 a'],
+        ['t1', true, 'slept 5 t'],
+        ['r2', true, 'slept 5 a'],
+        ['r3', true, 'slept 5 b'],
+        ['t2', true, 'slept 5 t'],
+      ]);
+      assert.deepEqual([...probe.order].sort(), ['a', 'b', 't'], 'three runs for five calls');
+      assert.deepEqual(log.calls.map((c) => c.sharedWith), [undefined, undefined, 'r1', undefined, 't1']);
+      const r2 = log.calls[2];
+      assert.deepEqual([r2.state, r2.ok, r2.startMs, r2.endMs], ['done', true, log.calls[0].startMs, log.calls[0].endMs]);
+      const r2States = updates.filter((u) => u.callId === 'r2');
+      assert.deepEqual([r2States[0].state, r2States.at(-1)?.state], ['queued', 'done']);
+      assert.equal(r2States.at(-1)?.result?.callId, 'r2');
+      assert.ok(r2States.every((u) => u.sharedWith === 'r1'));
+    });
+
+    it('run again after a write call between them in model order', async () => {
+      const probe = new ConcurrencyProbe();
+      const s = new Scheduler({ tools: tools(probe), context: testContext() });
+      const { results, log } = await runBatch(s, [
+        call('r1', 'sleep', { ms: 1, label: 'a' }),
+        call('t1', 'test', { ms: 1, label: 't' }),
+        call('w', 'w', { ms: 1, label: 'edit' }),
+        call('r2', 'sleep', { ms: 1, label: 'a' }),
+        call('t2', 'test', { ms: 1, label: 't' }),
+        call('t3', 'test', { ms: 1, label: 't' }),
+      ]);
+      assert.ok(results.every((r) => r.ok));
+      assert.deepEqual(log.calls.map((c) => c.sharedWith), [undefined, undefined, undefined, undefined, undefined, 't2']);
+      assert.equal(probe.order.length, 5);
+    });
+
+    it('are not merged when parallel calls are off (one call per turn is the baseline)', async () => {
+      const probe = new ConcurrencyProbe();
+      const s = new Scheduler({ tools: tools(probe), context: testContext(), sequential: true });
+      const { log } = await runBatch(s, [call('a', 'sleep', { ms: 1 }), call('b', 'sleep', { ms: 1 })]);
+      assert.deepEqual(log.calls.map((c) => c.sharedWith), [undefined, undefined]);
+      assert.equal(probe.order.length, 2);
+    });
+
+    it('follow their leader on a stop: both are reported cancelled', async () => {
+      const probe = new ConcurrencyProbe();
+      const stop = new AbortController();
+      const s = new Scheduler({ tools: tools(probe), context: testContext(), cancelGraceMs: 10 });
+      const batch = s.startBatch(1, stop.signal, (u) => u.callId === 't1' && u.state === 'running' && stop.abort(new Error('stop')));
+      batch.add(call('t1', 'test', { ms: 10_000 }));
+      batch.add(call('t2', 'test', { ms: 10_000 }));
+      const { results, log } = await batch.seal();
+      assert.deepEqual(results.map((r) => r.content.match(/^Error \((\w+)\)/)?.[1]), ['cancelled', 'cancelled']);
+      assert.deepEqual(log.calls.map((c) => [c.state, c.sharedWith]), [['cancelled', undefined], ['cancelled', 't1']]);
+    });
   });
 
   it('returns exactly one result per call id, in model order, whatever mix of outcomes', async () => {
@@ -116,7 +187,7 @@ describe('Scheduler', () => {
   it('answers calls past maxCallsPerTurn with an error instead of running them', async () => {
     const probe = new ConcurrencyProbe();
     const s = new Scheduler({ tools: toolRegistry([sleepTool(probe)]), context: testContext(), maxCallsPerTurn: 10 });
-    const { results } = await runBatch(s, Array.from({ length: 500 }, (_, i) => call(`c${i}`, 'sleep', { ms: 0 })));
+    const { results } = await runBatch(s, Array.from({ length: 500 }, (_, i) => call(`c${i}`, 'sleep', { ms: 0, label: `c${i}` })));
     assert.equal(results.length, 500);
     assert.equal(results.filter((r) => r.ok).length, 10);
     assert.match(results[10].content, /^Error \(too_many_calls\)/);

@@ -54,6 +54,7 @@ export class BatchView {
     else if (current?.queuedAt === undefined) patch.queuedAt = u.atMs;
     if (u.durationMs !== undefined && (u.durationMs > 0 || current?.startAt !== undefined)) patch.durationMs = u.durationMs;
     if (u.result) patch.result = u.result;
+    if (u.sharedWith) patch.sharedWith = u.sharedWith;
     this.upsert(u.callId, patch);
     this.refresh();
   }
@@ -64,7 +65,7 @@ export class BatchView {
     for (const c of log.calls) {
       const known = this.calls.find((x) => x.id === c.id);
       const ran = known?.startAt !== undefined || c.ms > 0 || c.state === 'done';
-      this.upsert(c.id, { name: c.name, summary: c.summary || known?.summary || '', state: c.state, startAt: ran ? c.startMs : undefined, endAt: c.endMs, durationMs: ran ? c.ms : undefined });
+      this.upsert(c.id, { name: c.name, summary: c.summary || known?.summary || '', state: c.state, startAt: ran ? c.startMs : undefined, endAt: c.endMs, durationMs: ran ? c.ms : undefined, sharedWith: c.sharedWith });
     }
     this.refresh();
   }
@@ -95,11 +96,14 @@ export class BatchView {
     const n = this.calls.length;
     const parts = [`${n} call${n === 1 ? '' : 's'}`];
     if (this.log) {
-      const work = this.log.calls.reduce((sum, c) => sum + c.ms, 0);
+      // A shared call did not run: its leader's time is counted once.
+      const work = this.log.calls.reduce((sum, c) => sum + (c.sharedWith ? 0 : c.ms), 0);
       parts.push(`${formatMs(this.log.wallMs)} wall`);
       if (work > this.log.wallMs * 1.05) parts.push(`${formatMs(work)} of tool time`);
       const failed = this.log.calls.filter((c) => !c.ok).length;
       if (failed) parts.push(`${failed} not ok`);
+      const shared = this.log.calls.filter((c) => c.sharedWith).length;
+      if (shared) parts.push(`${shared} shared`);
     } else {
       const running = this.calls.filter((c) => c.state === 'running').length;
       if (running) parts.push(`${running} running`);

@@ -17,6 +17,8 @@ export interface CallData {
   endAt?: number;
   durationMs?: number;
   result?: ToolResult;
+  /** An identical earlier call of the batch ran once for both; this one took its result. */
+  sharedWith?: string;
 }
 
 const TOOL_ICONS: Record<string, string> = {
@@ -46,6 +48,7 @@ export class ToolCard {
   readonly el: HTMLDetailsElement;
   private readonly badge = h('span', { class: 'badge state-badge' });
   private readonly duration = h('span', { class: 'tool-duration' });
+  private readonly shared = h('span', { class: 'badge shared-badge', hidden: true }, 'shared');
   private readonly summaryText = h('span', { class: 'tool-summary' });
   private readonly argsPre = h('pre', { class: 'mono tool-args' });
   private readonly resultSection = h('div', { class: 'tool-section', hidden: true });
@@ -64,6 +67,7 @@ export class ToolCard {
         h('span', { class: 'tool-name' }, data.name),
         this.summaryText,
         this.badge,
+        this.shared,
         this.duration,
       ),
       h('div', { class: 'tool-body' }, h('div', { class: 'tool-section' }, h('div', { class: 'tool-section-label' }, 'Arguments'), this.argsPre), this.resultSection),
@@ -74,6 +78,8 @@ export class ToolCard {
   update(data: CallData): void {
     const state = STATES[data.state];
     this.el.dataset.state = data.state;
+    this.shared.hidden = !data.sharedWith;
+    this.shared.title = data.sharedWith ? `Identical to call ${data.sharedWith} of this batch: it ran once and both got its result.` : '';
     this.summaryText.textContent = data.summary;
     this.summaryText.title = data.summary;
     this.badge.replaceChildren(icon(state.icon, ...(data.state === 'running' ? ['codicon-modifier-spin'] : [])), h('span', {}, state.label));
