@@ -34,7 +34,7 @@ export async function planNpmScript(command: string, workspace: Workspace, env: 
   const match = NPM_SCRIPT.exec(command.trim());
   if (!match || process.platform === 'win32') return undefined;
   // Settings from the environment that change how npm runs scripts.
-  if (Object.keys(env).some((k) => /^npm_config_(script_shell|ignore_scripts|node_options|prefix)$/i.test(k))) return undefined;
+  if (Object.keys(env).some((k) => /^npm_config_(script_shell|ignore_scripts|node_options)$/i.test(k))) return undefined;
   const name = match[1] ? 'test' : match[2];
   let pkg: PackageJson;
   try {

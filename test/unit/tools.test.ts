@@ -138,7 +138,7 @@ describe('built-in tools on a real folder', () => {
   it('run_tests runs the detected command and reports the exit code', async () => {
     const r = await run('run_tests', {});
     assert.ok(r.ok);
-    assert.match(r.content, /^\$ npm test\nexit code 0 after/);
+    assert.match(r.content, /^\$ npm test \(run without npm: the "test" script of package.json, as npm runs it\)\nexit code 0 after/);
   });
 });
 
