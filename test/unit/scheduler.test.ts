@@ -206,7 +206,7 @@ describe('Scheduler', () => {
       if (states.get('fast') === 'done' && running === 2 && !stop.signal.aborted) stop.abort(new Error('user stop'));
     });
     batch.add(call('fast', 'sleep', { ms: 1 }));
-    for (let i = 0; i < 6; i++) batch.add(call(`slow${i}`, 'sleep', { ms: 600_000 }));
+    for (let i = 0; i < 6; i++) batch.add(call(`slow${i}`, 'sleep', { ms: 600_000, label: `slow${i}` }));
     const sealed = batch.seal();
     const { results } = await sealed;
     assert.equal(results.length, 7);
