@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { Scheduler } from '../../../src/agent/scheduler';
 import { NodeWorkspace } from '../../../src/node/nodeWorkspace';
@@ -115,6 +116,28 @@ describe('reliability: encodings, binary and special files', () => {
       });
     });
   }
+
+  describe('sockets', () => {
+    beforeEach(() => setup(false));
+
+    it('are refused by read_file and apply_edit, and skipped by search', async () => {
+      put('a.txt', bytes('alpha\n'));
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(file('sock'), resolve));
+      try {
+        const { results } = await runBatch(scheduler, [
+          call('r', 'read_file', { path: 'sock' }),
+          call('e', 'apply_edit', { path: 'sock', oldText: 'x', newText: 'y' }),
+          call('s', 'search_workspace', { query: 'alpha' }),
+        ]);
+        assert.match(results[0].content, /^Error \(special_file\): sock is a socket, not a regular file/);
+        assert.match(results[1].content, /^Error \(special_file\)/);
+        assert.equal(results[2].content, 'a.txt:1: alpha');
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    });
+  });
 
   describe('the headless runner', () => {
     it('answers a batch that reads a FIFO, and exits', async function () {
