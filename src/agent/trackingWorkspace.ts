@@ -38,6 +38,21 @@ export class TrackingWorkspace implements Workspace {
     this.onWrite(path, edit.expected);
   }
 
+  /** The text is read first: it is what undo and checkpoints put back. */
+  async deleteFile(path: string, signal?: AbortSignal): Promise<void> {
+    const { text } = await this.inner.readFile(path, signal);
+    await this.inner.deleteFile(path, signal);
+    this.onWrite(path, text);
+  }
+
+  /** For review a rename is the old name deleted and the new one created: undo puts the text back under the old name. */
+  async renameFile(from: string, to: string, signal?: AbortSignal): Promise<void> {
+    const { text } = await this.inner.readFile(from, signal);
+    await this.inner.renameFile(from, to, signal);
+    this.onWrite(from, text);
+    this.onWrite(to, undefined);
+  }
+
   listFiles(path: string, glob: string | undefined, limit: number, signal?: AbortSignal): Promise<Listing<string>> {
     return this.inner.listFiles(path, glob, limit, signal);
   }

@@ -53,6 +53,10 @@ export interface Workspace {
   createFile(path: string, text: string, signal?: AbortSignal): Promise<void>;
   /** Applies one replacement atomically: all or nothing, never half-written. */
   editFile(path: string, edit: TextEdit, signal?: AbortSignal): Promise<void>;
+  /** Deletes one file (never a folder). */
+  deleteFile(path: string, signal?: AbortSignal): Promise<void>;
+  /** Moves one file to a new name (parent folders created); refuses when `to` exists: nothing is overwritten. */
+  renameFile(from: string, to: string, signal?: AbortSignal): Promise<void>;
   /** Files under `path` (workspace-relative), honouring .gitignore and the user's excludes. */
   listFiles(path: string, glob: string | undefined, limit: number, signal?: AbortSignal): Promise<Listing<string>>;
   search(options: SearchOptions, signal?: AbortSignal): Promise<Listing<SearchMatch>>;

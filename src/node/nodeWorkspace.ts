@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import picomatch from 'picomatch';
 import type { FileText, Listing, SearchMatch, SearchOptions, TextEdit, Workspace } from '../host/workspace';
 import { ToolError } from '../tools/toolError';
+import { deleteEntry, renameEntry } from './fileMoves';
 import { checkParents, realPathInside, realPathKey } from './containment';
 import { findRipgrep, rgFiles, rgSearch } from './ripgrep';
 import { encodeTextFor, readText, specialFile } from './fileBytes';
@@ -92,6 +93,14 @@ export class NodeWorkspace implements Workspace {
       await fs.rm(tmp, { force: true });
       throw e;
     }
+  }
+
+  deleteFile(rel: string, signal?: AbortSignal): Promise<void> {
+    return deleteEntry(this.root, rel, signal);
+  }
+
+  renameFile(from: string, to: string, signal?: AbortSignal): Promise<void> {
+    return renameEntry(this.root, from, to, signal);
   }
 
   async listFiles(rel: string, glob: string | undefined, limit: number, signal?: AbortSignal): Promise<Listing<string>> {

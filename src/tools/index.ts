@@ -1,4 +1,5 @@
 import { applyEdit } from './applyEdit';
+import { deleteFile, renameFile } from './fileOps';
 import { getDiagnostics } from './getDiagnostics';
 import { gitBlame } from './git/gitBlame';
 import { gitDiff } from './git/gitDiff';
@@ -15,7 +16,7 @@ import { toolRegistry, type ToolDefinition } from './tool';
  * The tools every host offers, in the order they are declared to the model. Each host composes its own list from
  * these: the CLI adds MCP tools (src/cli.ts), VS Code adds `editorOnlyTools` (src/vscode/editorTools.ts).
  */
-export const builtinTools: readonly ToolDefinition[] = [readFile, searchWorkspace, listFiles, runTests, applyEdit, getDiagnostics, runCommand, gitDiff, gitBlame, gitLog] as ToolDefinition[];
+export const builtinTools: readonly ToolDefinition[] = [readFile, searchWorkspace, listFiles, runTests, applyEdit, getDiagnostics, runCommand, gitDiff, gitBlame, gitLog, deleteFile, renameFile] as ToolDefinition[];
 
 /** Tools that need an editor's language intelligence: the headless runner does not offer them. */
 export const editorOnlyTools: readonly ToolDefinition[] = [findSymbol, goToDefinition, findReferences] as ToolDefinition[];

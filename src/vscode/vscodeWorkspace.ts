@@ -108,6 +108,29 @@ export class VscodeWorkspace implements Workspace {
     if (!wasDirty) await this.saveQuietly(doc, rel);
   }
 
+  /**
+   * One undoable WorkspaceEdit (Ctrl+Z in the explorer or editor brings the file back). A file with unsaved changes in
+   * its editor is refused: that text exists nowhere else.
+   */
+  async deleteFile(rel: string, signal?: AbortSignal): Promise<void> {
+    const uri = await this.existingFileUri(rel);
+    if (this.openDocument(uri)?.isDirty) throw new ToolError('failed', `${rel} has unsaved changes in the editor, so it was not deleted. Ask the user to save or revert it first.`);
+    signal?.throwIfAborted();
+    const edit = new vscode.WorkspaceEdit();
+    edit.deleteFile(uri, { recursive: false, ignoreIfNotExists: false });
+    if (!(await vscode.workspace.applyEdit(edit))) throw new ToolError('failed', `VS Code could not delete ${rel}.`);
+  }
+
+  /** One undoable WorkspaceEdit; an open editor (unsaved text included) follows the file to its new name. */
+  async renameFile(from: string, to: string, signal?: AbortSignal): Promise<void> {
+    const source = await this.existingFileUri(from);
+    if (await this.contained(to)) throw new ToolError('already_exists', `${to} already exists; rename_file never overwrites.`);
+    signal?.throwIfAborted();
+    const edit = new vscode.WorkspaceEdit();
+    edit.renameFile(source, this.uriOf(to), { overwrite: false, ignoreIfExists: false });
+    if (!(await vscode.workspace.applyEdit(edit))) throw new ToolError('failed', `VS Code could not rename ${from} to ${to}.`);
+  }
+
   listFiles(rel: string, glob: string | undefined, limit: number, signal?: AbortSignal): Promise<Listing<string>> {
     return this.searcher.listFiles(rel, glob, limit, signal);
   }
@@ -157,6 +180,13 @@ export class VscodeWorkspace implements Workspace {
       if (rel) out.set(rel, doc.getText());
     }
     return out;
+  }
+
+  private async existingFileUri(rel: string): Promise<vscode.Uri> {
+    const info = await this.stat(rel);
+    if (!info) throw new ToolError('not_found', `${rel} does not exist.`);
+    if (info.type === 'directory') throw new ToolError('is_directory', `${rel} is a directory; only single files can be deleted or renamed.`);
+    return this.uriOf(rel);
   }
 
   private openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {

@@ -47,8 +47,9 @@ describe('language model tools (contributes.languageModelTools)', () => {
       'fanout_git_blame',
       'fanout_git_log',
     ]);
-    // run_command is left out: other agents in VS Code have their own terminal tool (and would not get Fanout's approval card).
-    const notOffered = new Set(['run_command']);
+    // Left out: run_command (other agents in VS Code have their own terminal tool, and would not get Fanout's approval
+    // card), delete_file and rename_file (their own file tools do that, with VS Code's confirmations).
+    const notOffered = new Set(['run_command', 'delete_file', 'rename_file']);
     assert.deepEqual(LM_TOOLS.map((t) => t.tool).sort(), editorTools.map((t) => t.name).filter((n) => !notOffered.has(n)).sort());
   });
 });
