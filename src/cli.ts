@@ -28,6 +28,8 @@ Options:
   --lint-command CMD     command get_diagnostics runs (default: npm run lint when package.json has a lint script)
   --allow KINDS          let the agent run what would ask first in VS Code, comma-separated: command
                          (run_command: shell commands), network (fetch_url); refused otherwise
+  --max-subagents N      subagents the delegate tool runs at once (default ${defaultAgentSettings.maxSubagents}; 0: no delegate tool)
+  --subagent-model M     model of the subagents (default: --model)
   --mcp-config FILE      MCP servers whose tools the agent may use, in VS Code's mcp.json format
                          (default: <workspace>/.vscode/mcp.json if present)
   --pass-env NAME        let test runs and MCP servers inherit this variable even if it holds a provider key
@@ -115,7 +117,7 @@ export async function main(argv: string[], io: { out: NodeJS.WritableStream; err
 
 /** The agent settings the flags give (the rest are the defaults: run_tests 8 at once, 300 s). */
 export function cliAgentSettings(args: ReturnType<typeof parse>): AgentSettings {
-  return { ...defaultAgentSettings, model: args.model, maxTurns: args.maxTurns, maxConcurrentTools: args.maxConcurrent, parallelToolCalls: !args.sequential, testCommand: args.testCommand };
+  return { ...defaultAgentSettings, model: args.model, maxTurns: args.maxTurns, maxConcurrentTools: args.maxConcurrent, parallelToolCalls: !args.sequential, testCommand: args.testCommand, maxSubagents: args.maxSubagents, subagentModel: args.subagentModel };
 }
 
 export function parse(argv: string[]) {
@@ -131,6 +133,8 @@ export function parse(argv: string[]) {
       'max-concurrent': { type: 'string' },
       'test-command': { type: 'string' },
       'lint-command': { type: 'string' },
+      'max-subagents': { type: 'string' },
+      'subagent-model': { type: 'string' },
       'mcp-config': { type: 'string' },
       allow: { type: 'string', multiple: true },
       'pass-env': { type: 'string', multiple: true },
@@ -145,10 +149,10 @@ export function parse(argv: string[]) {
     throw new Error(`the vscode-lm provider is VS Code's Language Model API and works only inside the Fanout extension; the CLI takes ${PROVIDER_IDS.join(', ')}`);
   }
   if (!PROVIDER_IDS.includes(provider)) throw new Error(`unknown provider "${values.provider}" (expected ${PROVIDER_IDS.join(', ')})`);
-  const int = (name: string, v: string | undefined, dflt: number) => {
+  const int = (name: string, v: string | undefined, dflt: number, min = 1) => {
     if (v === undefined) return dflt;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} needs a positive whole number, got "${v}"`);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} needs a ${min ? 'positive' : 'non-negative'} whole number, got "${v}"`);
     return n;
   };
   const prompt = positionals.join(' ').trim();
@@ -164,6 +168,8 @@ export function parse(argv: string[]) {
     maxConcurrent: int('max-concurrent', values['max-concurrent'], defaultAgentSettings.maxConcurrentTools),
     testCommand: values['test-command'],
     lintCommand: values['lint-command'],
+    maxSubagents: int('max-subagents', values['max-subagents'], defaultAgentSettings.maxSubagents, 0),
+    subagentModel: values['subagent-model'],
     mcpConfig: values['mcp-config'],
     allow: parseAllow(values.allow ?? []),
     passEnv: values['pass-env'] ?? [],
@@ -176,16 +182,20 @@ export function parse(argv: string[]) {
 function jsonPrinter(out: NodeJS.WritableStream) {
   const line = (o: unknown) => out.write(`${JSON.stringify(o)}\n`);
   return (e: AgentEvent) => {
+    // Subagents' events are tagged with their label; batches always say whose they are.
+    const from = e.agent ? { agent: e.agent } : {};
     if (e.type === 'batch') {
       line({
         type: 'batch',
+        agent: e.agent ?? 'main',
         turn: e.log.turn,
         wallMs: e.log.wallMs,
         streamEndMs: e.log.streamEndMs,
         calls: e.log.calls.map((c) => ({ id: c.id, name: c.name, ms: c.ms, ok: c.ok, startMs: c.startMs, endMs: c.endMs, early: c.early, ...(c.error ? { error: c.error } : {}), ...(c.sharedWith ? { sharedWith: c.sharedWith } : {}) })),
       });
-    } else if (e.type === 'retry') line({ type: 'retry', turn: e.turn, attempt: e.attempt, delayMs: e.delayMs, reason: e.reason });
-    else if (e.type === 'notice') line({ type: 'notice', message: e.message });
+    } else if (e.type === 'subagent') line({ type: 'subagent', agent: e.agent, description: e.description, status: e.status, turns: e.turns });
+    else if (e.type === 'retry') line({ type: 'retry', ...from, turn: e.turn, attempt: e.attempt, delayMs: e.delayMs, reason: e.reason });
+    else if (e.type === 'notice') line({ type: 'notice', ...from, message: e.message });
     else if (e.type === 'done') {
       const o = e.outcome;
       if (o.status === 'final') line({ type: 'final', text: o.text, turns: o.turns, usage: o.usage });
@@ -197,7 +207,14 @@ function jsonPrinter(out: NodeJS.WritableStream) {
 function humanPrinter(out: NodeJS.WritableStream, err: NodeJS.WritableStream) {
   let midLine = false;
   return (e: AgentEvent) => {
+    // A subagent's text is its own business: its answer reaches the main agent as the delegate result.
+    if (e.agent && (e.type === 'text-delta' || e.type === 'turn-reset')) return;
+    const who = e.agent ? `${e.agent} ` : '';
     switch (e.type) {
+      case 'subagent':
+        if (e.status === 'started') err.write(`⇉ ${e.agent} started: ${e.description}\n`);
+        else err.write(`${e.status === 'done' ? '✓' : '✗'} ${e.agent} ${e.status} after ${e.turns} turn(s)${e.status === 'failed' ? `: ${(e.text ?? '').split('\n')[0]}` : ''}\n`);
+        break;
       case 'text-delta':
         out.write(e.text);
         midLine = !e.text.endsWith('\n');
@@ -210,14 +227,14 @@ function humanPrinter(out: NodeJS.WritableStream, err: NodeJS.WritableStream) {
         if (midLine) out.write('\n');
         midLine = false;
         const calls = e.log.calls.map((c) => `${c.ok ? '✓' : '✗'} ${c.name} ${c.summary} ${c.ms}ms${c.ok ? '' : ` (${c.error})`}`);
-        err.write(`▸ turn ${e.log.turn}: ${e.log.calls.length} call(s) in ${e.log.wallMs} ms\n  ${calls.join('\n  ')}\n`);
+        err.write(`▸ ${who}turn ${e.log.turn}: ${e.log.calls.length} call(s) in ${e.log.wallMs} ms\n  ${calls.join('\n  ')}\n`);
         break;
       }
       case 'retry':
-        err.write(`… ${e.reason}; retrying in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt})\n`);
+        err.write(`… ${who}${e.reason}; retrying in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt})\n`);
         break;
       case 'notice':
-        err.write(`! ${e.message}\n`);
+        err.write(`! ${who}${e.message}\n`);
         break;
       case 'done':
         if (midLine) out.write('\n');

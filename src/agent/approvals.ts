@@ -6,6 +6,8 @@ export interface ApprovalRequest {
   summary: string;
   access: AccessClass;
   arguments: string;
+  /** The subagent that asks ("sub-1"); absent for the main agent. */
+  agent?: string;
 }
 
 export interface ApprovalDecision {

@@ -7,5 +7,5 @@ export function formatBatchLog(log: BatchLog): string {
     .join(', ');
   const failed = log.calls.filter((c) => !c.ok).length;
   const stream = log.streamEndMs !== undefined ? ` stream=${log.streamEndMs}ms` : '';
-  return `batch turn=${log.turn} calls=${log.calls.length} failed=${failed} wall=${log.wallMs}ms${stream}: ${calls}`;
+  return `${log.agent ? `[${log.agent}] ` : ''}batch turn=${log.turn} calls=${log.calls.length} failed=${failed} wall=${log.wallMs}ms${stream}: ${calls}`;
 }

@@ -46,6 +46,8 @@ export class ChatSession {
   private abort: AbortController | undefined;
   /** This run's estimated cost so far (undefined while no request had a known price). */
   private runCostUsd: number | undefined;
+  /** This run's subagents: the model each one prices its usage with, and its cost so far. */
+  private subagents = new Map<string, { model: string; costUsd?: number }>();
   private current: Promise<unknown> = Promise.resolve();
   private turnEvents: UiAgentEvent[] = [];
   private turnBase = { messages: 0, batches: 0, usage: addUsage(undefined, undefined), costUsd: undefined as number | undefined };
@@ -89,6 +91,7 @@ export class ChatSession {
       this.changes.beginCheckpoint(messageIndex);
       this.turnEvents = [];
       this.runCostUsd = undefined;
+      this.subagents = new Map();
       this.turnBase = { messages: messageIndex, batches: c.batches.length, usage: c.usage, costUsd: c.costUsd };
       started = true;
       this.emit({ type: 'run-start', userText, messageIndex });
@@ -169,6 +172,7 @@ export class ChatSession {
   }
 
   private onAgentEvent(event: AgentEvent, model: string): void {
+    if (event.agent) return this.onSubagentEvent(event, model);
     const c = this.conversation;
     let costUsd: number | undefined;
     switch (event.type) {
@@ -178,13 +182,7 @@ export class ChatSession {
         void this.persist();
         break;
       case 'usage':
-        c.usage = addUsage(c.usage, event.usage);
-        // Priced per request (a long prompt may cost more per token), then added up.
-        costUsd = this.options.costUsd?.(model, event.usage);
-        if (costUsd !== undefined) {
-          c.costUsd = (c.costUsd ?? 0) + costUsd;
-          this.runCostUsd = (this.runCostUsd ?? 0) + costUsd;
-        }
+        costUsd = this.addUsage(model, event.usage);
         break;
       case 'done':
         costUsd = this.runCostUsd;
@@ -205,6 +203,37 @@ export class ChatSession {
         break;
     }
     this.emit(toUiEvent(event, { tools: this.options.tools, costUsd }));
+  }
+
+  /**
+   * A subagent's event: its usage and cost roll up into the conversation's (priced with its own model), its batches
+   * stay in its lane (the transcript holds the main agent's turns only), and its turns never restart the replay.
+   */
+  private onSubagentEvent(event: AgentEvent, model: string): void {
+    let costUsd: number | undefined;
+    const agent = event.agent!;
+    if (event.type === 'subagent') {
+      if (event.status === 'started') this.subagents.set(agent, { model: event.model });
+      costUsd = this.subagents.get(agent)?.costUsd;
+    } else if (event.type === 'usage') {
+      const sub = this.subagents.get(agent);
+      costUsd = this.addUsage(sub?.model ?? model, event.usage);
+      if (sub && costUsd !== undefined) sub.costUsd = (sub.costUsd ?? 0) + costUsd;
+    }
+    this.emit(toUiEvent(event, { tools: this.options.tools, costUsd }));
+  }
+
+  /** Adds one request's usage to the conversation and this run; returns its estimated cost. */
+  private addUsage(model: string, usage: Usage): number | undefined {
+    const c = this.conversation;
+    c.usage = addUsage(c.usage, usage);
+    // Priced per request (a long prompt may cost more per token), then added up.
+    const costUsd = this.options.costUsd?.(model, usage);
+    if (costUsd !== undefined) {
+      c.costUsd = (c.costUsd ?? 0) + costUsd;
+      this.runCostUsd = (this.runCostUsd ?? 0) + costUsd;
+    }
+    return costUsd;
   }
 
   private emit(event: UiAgentEvent): void {

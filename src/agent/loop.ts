@@ -4,7 +4,7 @@ import { addUsage, type AssistantMessage, type Message, type ToolCall, type Tool
 import { backoffDelay, sleep } from './backoff';
 import { formatBatchLog } from './batchLog';
 import { ContextManager, type ContextEvent, type ContextSettings } from './context/contextManager';
-import { reuseKey, type Batch, type BatchLog, type CallUpdate, type Scheduler } from './scheduler';
+import { reuseKey, type Batch, type BatchLog, type BatchOptions, type CallUpdate, type Scheduler } from './scheduler';
 
 export interface AgentConfig {
   provider: ModelProvider;
@@ -24,6 +24,17 @@ export interface AgentConfig {
   /** Context window and compaction (src/agent/context). */
   context?: ContextSettings;
   logger: Logger;
+  /** Set for a subagent sharing its parent's scheduler: its label, tools and file tracker on each of its batches. */
+  owner?: BatchOptions;
+  /** The subagents this run may start (the delegate tool): their events reach this run's listener, their usage its totals. */
+  children?: ChildAgents;
+}
+
+export interface ChildAgents {
+  /** Called once at the start of the run, before any call can start a child. */
+  attach(emit: (event: AgentEvent) => void, config: AgentConfig): void;
+  /** Everything the children used so far (all of it by the time the run ends: each delegate call waits for its child). */
+  usage(): Usage;
 }
 
 export type RunStatus = 'final' | 'stopped' | 'max_turns' | 'error';
@@ -37,7 +48,12 @@ export interface RunOutcome {
   error?: { kind: string; message: string };
 }
 
-export type AgentEvent =
+export type SubagentStatus = 'started' | 'done' | 'failed';
+
+/** A subagent's own events are forwarded by its parent's run with `agent` set ("sub-1"); the main agent's have none. */
+export type AgentEvent = AgentEventBody & { agent?: string };
+
+type AgentEventBody =
   | { type: 'turn-start'; turn: number }
   | { type: 'text-delta'; turn: number; text: string }
   /** `atMs`: since the turn's model request was sent. */
@@ -51,7 +67,9 @@ export type AgentEvent =
   | { type: 'notice'; message: string }
   /** Tokens in use / the window (`context`), and each compaction (`compact`). */
   | ContextEvent
-  | { type: 'done'; outcome: RunOutcome };
+  | { type: 'done'; outcome: RunOutcome }
+  /** A subagent started (by the delegate call `callId`) or ended; `usage` and `text` (answer or reason) at the end. */
+  | { type: 'subagent'; agent: string; callId: string; description: string; status: SubagentStatus; turns: number; model: string; usage?: Usage; text?: string };
 
 export interface RunOptions {
   signal: AbortSignal;
@@ -68,9 +86,10 @@ export async function runAgent(config: AgentConfig, messages: Message[], userTex
   let usage: Usage = addUsage(undefined, undefined);
   messages.push({ role: 'user', text: userText });
   const context = new ContextManager({ ...config, settings: config.context, emit, warn: (m) => config.logger.warn(m) });
+  config.children?.attach(emit, config);
 
   const end = (outcome: Omit<RunOutcome, 'usage'>): RunOutcome => {
-    const full = { ...outcome, usage };
+    const full = { ...outcome, usage: config.children ? addUsage(usage, config.children.usage()) : usage };
     emit({ type: 'done', outcome: full });
     return full;
   };
@@ -117,7 +136,7 @@ async function runTurn(
     const attemptAbort = new AbortController();
     const onStop = () => attemptAbort.abort(signal.reason);
     signal.addEventListener('abort', onStop, { once: true });
-    const batch = config.scheduler.startBatch(turn, attemptAbort.signal, (update) => emit({ type: 'tool-update', turn, update }));
+    const batch = config.scheduler.startBatch(turn, attemptAbort.signal, (update) => emit({ type: 'tool-update', turn, update }), config.owner);
     try {
       const request = await context.prepare(messages, turn, attemptAbort.signal);
       const streamed = await streamTurn(config, request, turn, batch, reuse, attemptAbort.signal, emit);

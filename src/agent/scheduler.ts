@@ -4,7 +4,7 @@ import type { ToolCall, ToolResult } from '../shared/transcript';
 import type { FileAccess, ToolContext, ToolDefinition, ToolRegistry } from '../tools/tool';
 import { formatToolError, ToolError, type ToolErrorCode } from '../tools/toolError';
 import { truncateMiddle } from '../tools/truncate';
-import type { ApprovalGate } from './approvals';
+import type { ApprovalGate, ApprovalRequest } from './approvals';
 import { DEFAULT_MAX_CONCURRENT_TOOLS, DEFAULT_TOOL_TIMEOUT_SECONDS, perToolLimits } from './defaults';
 import { claimsConflict, FileLocks } from './fileLocks';
 import { prepareCall, type PreparedCall } from './prepareCall';
@@ -51,6 +51,8 @@ export interface CallLog {
 
 export interface BatchLog {
   turn: number;
+  /** The agent whose turn it was, when it was not the main one ("sub-1"). */
+  agent?: string;
   wallMs: number;
   calls: CallLog[];
   /** When the model's stream ended, relative to the batch start (set by the loop). */
@@ -77,6 +79,16 @@ export interface SchedulerOptions {
   approvals?: ApprovalGate;
   /** How long a running call may take to wind down after cancellation before it is reported cancelled anyway. */
   cancelGraceMs?: number;
+}
+
+/** Who a batch belongs to when several agents share one scheduler (subagents); a main agent's batch needs none. */
+export interface BatchOptions {
+  /** The agent's label ("sub-1"): on its batch log and with its approval requests. */
+  agent?: string;
+  /** The tools this agent may call (a subagent gets fewer); default: the scheduler's. */
+  tools?: ToolRegistry;
+  /** Parts of the tool context that are the agent's own: its file tracker, so that stale reads are per agent. */
+  context?: Partial<Omit<ToolContext, 'signal' | 'callId'>>;
 }
 
 /** Owns concurrency, locks, timeouts, truncation and error-to-result conversion for every batch of a run. */
@@ -106,8 +118,8 @@ export class Scheduler {
   /** @internal The real file a tool's path names: every name of one file takes one lock. */
   readonly lockKey = (path: string): string => this.options.context.workspace.lockKey(path);
 
-  startBatch(turn: number, signal: AbortSignal, onUpdate: (u: CallUpdate) => void = () => {}): Batch {
-    return new Batch(this, turn, signal, onUpdate);
+  startBatch(turn: number, signal: AbortSignal, onUpdate: (u: CallUpdate) => void = () => {}, owner: BatchOptions = {}): Batch {
+    return new Batch(this, turn, signal, onUpdate, owner);
   }
 
   /**
@@ -167,6 +179,7 @@ export class Batch {
     readonly turn: number,
     private readonly signal: AbortSignal,
     private readonly onUpdate: (u: CallUpdate) => void,
+    private readonly owner: BatchOptions = {},
   ) {
     // Running calls each listen for the stop (at most the concurrency cap, plus MCP clients): not a leak.
     setMaxListeners(0, signal);
@@ -200,7 +213,7 @@ export class Batch {
         ? refuse(new ToolError('too_many_calls', `Only ${maxCallsPerTurn} tool calls run per turn; this one was not run. Ask for it again in the next turn.`))
         : options.duplicate
           ? refuse(new ToolError('duplicate_call_id', `This call repeated the id of an earlier call in the same turn, so it was renamed to ${call.id} and not run. Ask for it again if it is still needed.`))
-          : prepareCall(call, tools, this.scheduler.lockKey);
+          : prepareCall(call, this.owner.tools ?? tools, this.scheduler.lockKey);
     const log: CallLog = { id: call.id, name: call.name, summary: prepared.summary, ok: false, state: 'queued', ms: 0, startMs: 0, endMs: 0, early: false };
     const entry: Entry = { prepared, log, ran: false, result: undefined as unknown as Promise<ToolResult> };
     this.entries.push(entry);
@@ -247,7 +260,9 @@ export class Batch {
     this.sealGate.resolve();
     await this.askApprovals();
     const results = await Promise.all(this.entries.map((e) => e.result));
-    return { results, log: { turn: this.turn, wallMs: this.now(), calls: this.entries.map((e) => e.log) } };
+    const log: BatchLog = { turn: this.turn, wallMs: this.now(), calls: this.entries.map((e) => e.log) };
+    if (this.owner.agent) log.agent = this.owner.agent;
+    return { results, log };
   }
 
   /** Completed successful read results, for reuse if the turn's stream is retried. */
@@ -281,7 +296,8 @@ export class Batch {
       else callSignal.addEventListener('abort', arm, { once: true });
     };
     try {
-      const early = prepared.tool.access === 'read' && !options.sequential && !this.needsApproval(prepared);
+      const runsAgent = prepared.tool.runsAgent === true;
+      const early = prepared.tool.access === 'read' && !runsAgent && !options.sequential && !this.needsApproval(prepared);
       if (!early) await this.until(this.sealGate.promise);
       if (this.needsApproval(prepared)) {
         const decision = await this.until(this.requestApproval(entry));
@@ -293,9 +309,11 @@ export class Batch {
       if (lock.contended) this.update(entry, 'waiting_lock');
       await this.until(lock.ready);
       // One at a time means strictly model order: a per-tool queue in front of the single slot would let later
-      // calls overtake.
-      const limiters = options.sequential ? [] : this.scheduler.limitersFor(prepared.tool);
-      const slot = limiters.reduceRight<() => Promise<ToolResult>>((inner, limit) => () => limit(inner), () => this.scheduler.globalLimit(() => this.execute(entry, releaseLater)));
+      // calls overtake. A call that runs an agent takes no global slot (see ToolDefinition.runsAgent): its own cap
+      // (maxSubagents) holds it.
+      const limiters = options.sequential && !runsAgent ? [] : this.scheduler.limitersFor(prepared.tool);
+      const work = () => this.execute(entry, releaseLater);
+      const slot = limiters.reduceRight<() => Promise<ToolResult>>((inner, limit) => () => limit(inner), runsAgent ? work : () => this.scheduler.globalLimit(work));
       return await slot();
     } catch (e) {
       if (!released) lock.release();
@@ -322,18 +340,21 @@ export class Batch {
       this.signal.removeEventListener('abort', onAbort);
       throw controller.signal.reason;
     }
-    const work = prepared.tool.execute(prepared.input, { ...this.scheduler.options.context, signal: controller.signal });
+    const context = { ...this.scheduler.options.context, ...this.owner.context, signal: controller.signal, callId: prepared.call.id };
+    const work = prepared.tool.execute(prepared.input, context);
     releaseLater(work, controller.signal);
     try {
       // A running call ends with its own outcome: an edit that completes during a stop is reported as applied.
-      // Only when the tool ignores its signal past the grace period is it reported cancelled/timed out anyway.
-      const content = await Promise.race([work, abortedAfterGrace(controller.signal, this.scheduler.options.cancelGraceMs)]);
+      // Only when the tool ignores its signal past the grace period is it reported cancelled/timed out anyway. A
+      // subagent gets no grace of its own: its calls each have theirs, and its end answers every one of them.
+      const content = await (prepared.tool.runsAgent ? work : Promise.race([work, abortedAfterGrace(controller.signal, this.scheduler.options.cancelGraceMs)]));
       return this.finish(entry, 'done', undefined, content);
     } catch (e) {
-      // An aborted call reports why it was aborted, unless the tool explained its own timeout (run_command keeps
-      // the output so far).
-      const ownTimeout = e instanceof ToolError && e.code === 'timeout';
-      const reason = controller.signal.aborted && !ownTimeout ? controller.signal.reason : e;
+      // An aborted call reports why it was aborted, unless the tool explained its own stop or timeout (run_command
+      // keeps the output so far; a delegate says what its subagent had changed).
+      const why = (controller.signal.reason as { code?: unknown } | undefined)?.code;
+      const own = e instanceof ToolError && (e.code === 'timeout' || e.code === why || (e.code === 'cancelled' && this.signal.aborted));
+      const reason = controller.signal.aborted && !own ? controller.signal.reason : e;
       return this.finish(entry, this.signal.aborted ? 'cancelled' : 'failed', reason);
     } finally {
       clearTimeout(timer);
@@ -363,7 +384,7 @@ export class Batch {
   }
 
   private needsApproval(p: PreparedCall): boolean {
-    return p.ok && !!this.scheduler.options.approvals?.needsApproval(p.tool, p.input);
+    return p.ok && !p.tool.runsAgent && !!this.scheduler.options.approvals?.needsApproval(p.tool, p.input);
   }
 
   private requestApproval(entry: Entry): Promise<{ allowed: boolean; reason?: string }> {
@@ -384,7 +405,9 @@ export class Batch {
       const decisions = await this.scheduler.options.approvals.request(
         pending.map(({ entry }) => {
           const p = entry.prepared as Extract<PreparedCall, { ok: true }>;
-          return { id: p.call.id, name: p.call.name, summary: p.summary, access: p.tool.access, arguments: p.call.arguments };
+          const request: ApprovalRequest = { id: p.call.id, name: p.call.name, summary: p.summary, access: p.tool.access, arguments: p.call.arguments };
+          if (this.owner.agent) request.agent = this.owner.agent;
+          return request;
         }),
         this.signal,
       );

@@ -5,13 +5,15 @@ import type { ProcessRunner } from '../host/processRunner';
 import type { Workspace } from '../host/workspace';
 import type { ModelProvider } from '../providers/provider';
 import { FileTracker } from '../tools/fileTracker';
-import { toolSpec, type ToolRegistry } from '../tools/tool';
+import { toolRegistry, toolSpec, type ToolRegistry } from '../tools/tool';
 import type { ApprovalGate } from './approvals';
 import type { FileLocks } from './fileLocks';
 import { DEFAULT_MAX_CONCURRENT_TOOLS, DEFAULT_TOOL_TIMEOUT_SECONDS, perToolLimits, type ToolLimitSetting } from './defaults';
 import type { AgentConfig } from './loop';
 import { Scheduler } from './scheduler';
 import { defaultSystemPrompt } from './systemPrompt';
+import { DELEGATE_TOOL, delegateTool } from './subagents/delegateTool';
+import { Subagents } from './subagents/subagents';
 
 /** The user-facing knobs, shared by the VS Code settings (`fanout.*`) and the CLI flags. */
 export interface AgentSettings {
@@ -29,6 +31,14 @@ export interface AgentSettings {
   contextWindow?: number;
   /** `fanout.autoCompactThreshold` (0.85): compact when a request would pass this share of the window. */
   autoCompactThreshold?: number;
+  /** Subagents the delegate tool may run at once; 0 leaves the delegate tool out. */
+  maxSubagents: number;
+  /** A subagent's turn limit. */
+  subagentMaxTurns: number;
+  /** The model subagents use; empty: the parent's. */
+  subagentModel?: string;
+  /** A delegate call's time limit: its subagent's own budget (the tool timeout is for single calls). */
+  subagentTimeoutSeconds: number;
 }
 
 export const defaultAgentSettings: Omit<AgentSettings, 'model'> = {
@@ -38,6 +48,9 @@ export const defaultAgentSettings: Omit<AgentSettings, 'model'> = {
   maxTurns: 25,
   parallelToolCalls: true,
   maxRetries: 4,
+  maxSubagents: 4,
+  subagentMaxTurns: 15,
+  subagentTimeoutSeconds: 1800,
 };
 
 export interface AgentHost {
@@ -57,8 +70,12 @@ export interface AgentHost {
 
 /** Wires settings and host services into the loop's configuration. */
 export function buildAgentConfig(settings: AgentSettings, host: AgentHost): AgentConfig {
+  const name = host.workspace.root.split(/[\\/]/).filter(Boolean).pop() ?? 'workspace';
+  const children =
+    settings.maxSubagents > 0 ? new Subagents({ tools: host.tools, model: settings.subagentModel, maxTurns: settings.subagentMaxTurns, workspaceName: name }) : undefined;
+  const tools = children ? toolRegistry([...host.tools.values(), delegateTool((input, ctx) => children.run(input, ctx), settings.maxSubagents)]) : host.tools;
   const scheduler = new Scheduler({
-    tools: host.tools,
+    tools,
     context: {
       workspace: host.workspace,
       files: host.files ?? new FileTracker(),
@@ -71,21 +88,25 @@ export function buildAgentConfig(settings: AgentSettings, host: AgentHost): Agen
     locks: host.locks,
     maxConcurrentTools: settings.maxConcurrentTools,
     toolTimeoutMs: settings.toolTimeoutSeconds * 1000,
-    perTool: perToolLimits(settings.toolLimits),
+    perTool: {
+      ...perToolLimits(settings.toolLimits),
+      // A delegate call lasts as long as its subagent's own budget, and fanout.maxSubagents of them run at once.
+      [DELEGATE_TOOL]: { timeoutMs: settings.subagentTimeoutSeconds * 1000, maxConcurrent: Math.max(1, settings.maxSubagents) },
+    },
     sequential: !settings.parallelToolCalls,
     approvals: host.approvals,
   });
-  const name = host.workspace.root.split(/[\\/]/).filter(Boolean).pop() ?? 'workspace';
   return {
     provider: host.provider,
     model: settings.model,
-    system: settings.systemPrompt ?? defaultSystemPrompt(name),
+    system: settings.systemPrompt ?? defaultSystemPrompt(name, { delegate: !!children }),
     scheduler,
-    tools: [...host.tools.values()].map(toolSpec),
+    tools: [...tools.values()].map(toolSpec),
     maxTurns: settings.maxTurns,
     parallelToolCalls: settings.parallelToolCalls,
     maxRetries: settings.maxRetries,
     context: { contextWindow: settings.contextWindow, autoCompactThreshold: settings.autoCompactThreshold },
     logger: host.logger,
+    children,
   };
 }

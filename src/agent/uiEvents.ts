@@ -5,28 +5,34 @@ import { prepareCall } from './prepareCall';
 
 export interface UiEventContext {
   tools: ToolRegistry;
-  /** For a `usage` event, that request's estimated cost; for `done`, the whole run's. Absent: price unknown. */
+  /** For a `usage` event, that request's estimated cost; for `done`, the whole run's; for `subagent`, that subagent's so far. Absent: price unknown. */
   costUsd?: number;
 }
 
 /** The loop's event as the webview receives it: plain data, with the summary a tool card shows from the first moment. */
 export function toUiEvent(event: AgentEvent, ctx: UiEventContext): UiAgentEvent {
+  // A subagent's events keep its label: the chat draws them in its lane.
+  const from = event.agent ? { agent: event.agent } : {};
   switch (event.type) {
     case 'tool-call':
       // An invalid call has no summary: its card shows the tool name until the error result arrives.
-      return { type: 'tool-call', turn: event.turn, call: event.call, summary: prepareCall(event.call, ctx.tools).summary, atMs: event.atMs };
+      return { type: 'tool-call', turn: event.turn, call: event.call, summary: prepareCall(event.call, ctx.tools).summary, atMs: event.atMs, ...from };
     case 'tool-update': {
       const { callId, name, summary, state, atMs, durationMs, result, sharedWith } = event.update;
-      return { type: 'tool-update', turn: event.turn, update: { callId, name, summary, state, atMs, durationMs, result, sharedWith } };
+      return { type: 'tool-update', turn: event.turn, update: { callId, name, summary, state, atMs, durationMs, result, sharedWith }, ...from };
     }
     case 'usage':
-      return { type: 'usage', turn: event.turn, usage: event.usage, costUsd: ctx.costUsd };
+      return { type: 'usage', turn: event.turn, usage: event.usage, costUsd: ctx.costUsd, ...from };
+    case 'subagent': {
+      const { agent, callId, description, status, turns, model, usage, text } = event;
+      return { type: 'subagent', agent, callId, description, status, turns, model, usage, text, costUsd: ctx.costUsd };
+    }
     case 'done': {
       const { status, text, turns, usage, error } = event.outcome;
       return { type: 'done', status, text, turns, usage, costUsd: ctx.costUsd, errorKind: error?.kind };
     }
     case 'batch':
-      return { type: 'batch', log: event.log };
+      return { type: 'batch', log: event.log, ...from };
     default:
       return event;
   }

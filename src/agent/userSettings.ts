@@ -22,6 +22,8 @@ export const SETTING_RANGES = {
   toolTimeoutSeconds: [1, 3600],
   maxTurns: [1, 200],
   maxRetries: [0, 10],
+  maxSubagents: [0, 16],
+  subagentMaxTurns: [1, 200],
 } as const;
 
 /** `get(key)` reads `fanout.<key>` (undefined when unset). */
@@ -55,6 +57,9 @@ export function readUserSettings(get: (key: string) => unknown): { settings: Use
     parallelToolCalls: typeof parallel === 'boolean' ? parallel : defaultAgentSettings.parallelToolCalls,
     testCommand: str(get('testCommand')) || undefined,
     toolLimits: readToolLimits(get('toolLimits'), problems),
+    maxSubagents: int('maxSubagents'),
+    subagentMaxTurns: int('subagentMaxTurns'),
+    subagentModel: str(get('subagentModel')) || undefined,
   };
   const rawPassEnv = get('passEnv');
   const passEnv = Array.isArray(rawPassEnv) ? rawPassEnv.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim()) : [];

@@ -5,6 +5,9 @@ import { z } from 'zod';
 
 const id = z.string().min(1).max(200);
 const path = z.string().min(1).max(4096);
+/** A subagent's label ("sub-1"); its events carry it, the main agent's do not. */
+const agent = z.string().min(1).max(40);
+const fromAgent = { agent: agent.optional() };
 
 // ---------- shared shapes ----------
 
@@ -47,17 +50,18 @@ export const callLogSchema = z.object({
   sharedWith: z.string().optional(),
 });
 
-export const batchLogSchema = z.object({ turn: z.number(), wallMs: z.number(), calls: z.array(callLogSchema), streamEndMs: z.number().optional() });
+export const batchLogSchema = z.object({ turn: z.number(), ...fromAgent, wallMs: z.number(), calls: z.array(callLogSchema), streamEndMs: z.number().optional() });
 
 /** The agent's events as the webview receives them (the loop's AgentEvent, made serialisable). */
 export const uiAgentEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run-start'), userText: z.string(), messageIndex: z.number() }),
-  z.object({ type: z.literal('turn-start'), turn: z.number() }),
-  z.object({ type: z.literal('text-delta'), turn: z.number(), text: z.string() }),
-  z.object({ type: z.literal('tool-call'), turn: z.number(), call: toolCallSchema, summary: z.string(), atMs: z.number() }),
+  z.object({ type: z.literal('turn-start'), turn: z.number(), ...fromAgent }),
+  z.object({ type: z.literal('text-delta'), turn: z.number(), text: z.string(), ...fromAgent }),
+  z.object({ type: z.literal('tool-call'), turn: z.number(), call: toolCallSchema, summary: z.string(), atMs: z.number(), ...fromAgent }),
   z.object({
     type: z.literal('tool-update'),
     turn: z.number(),
+    ...fromAgent,
     update: z.object({
       callId: id,
       name: z.string(),
@@ -69,22 +73,36 @@ export const uiAgentEventSchema = z.discriminatedUnion('type', [
       sharedWith: z.string().optional(),
     }),
   }),
-  z.object({ type: z.literal('batch'), log: batchLogSchema }),
+  z.object({ type: z.literal('batch'), log: batchLogSchema, ...fromAgent }),
   /** Per turn, with the estimated cost when the model's price is known. */
-  z.object({ type: z.literal('usage'), turn: z.number(), usage: usageSchema, costUsd: z.number().optional() }),
-  z.object({ type: z.literal('retry'), turn: z.number(), attempt: z.number(), delayMs: z.number(), reason: z.string() }),
-  z.object({ type: z.literal('turn-reset'), turn: z.number() }),
-  z.object({ type: z.literal('notice'), message: z.string() }),
+  z.object({ type: z.literal('usage'), turn: z.number(), usage: usageSchema, costUsd: z.number().optional(), ...fromAgent }),
+  z.object({ type: z.literal('retry'), turn: z.number(), attempt: z.number(), delayMs: z.number(), reason: z.string(), ...fromAgent }),
+  z.object({ type: z.literal('turn-reset'), turn: z.number(), ...fromAgent }),
+  z.object({ type: z.literal('notice'), message: z.string(), ...fromAgent }),
   /** Tokens the next request is estimated at (or the last one used), against the model's window: the header meter. */
-  z.object({ type: z.literal('context'), turn: z.number(), tokens: z.number(), window: z.number() }),
+  z.object({ type: z.literal('context'), turn: z.number(), tokens: z.number(), window: z.number(), ...fromAgent }),
   /** The conversation was compacted (turn 0: on demand, between runs). */
   z.object({
     type: z.literal('compact'),
     turn: z.number(),
+    ...fromAgent,
     beforeTokens: z.number(),
     afterTokens: z.number(),
     reason: z.enum(['threshold', 'overflow', 'manual']),
     summary: z.string().optional(),
+  }),
+  /** A subagent started by the delegate call `callId`, or ended; `costUsd` is its own so far, `text` its answer or why it failed. */
+  z.object({
+    type: z.literal('subagent'),
+    agent,
+    callId: id,
+    description: z.string().max(500),
+    status: z.enum(['started', 'done', 'failed']),
+    turns: z.number(),
+    model: z.string(),
+    usage: usageSchema.optional(),
+    costUsd: z.number().optional(),
+    text: z.string().optional(),
   }),
   z.object({
     type: z.literal('done'),
@@ -134,7 +152,7 @@ export const changedFileSchema = z.object({
 });
 export type ChangedFile = z.infer<typeof changedFileSchema>;
 
-export const approvalCallSchema = z.object({ id, name: z.string(), summary: z.string(), access: z.enum(['read', 'write', 'exec']), arguments: z.string() });
+export const approvalCallSchema = z.object({ id, name: z.string(), summary: z.string(), access: z.enum(['read', 'write', 'exec']), arguments: z.string(), ...fromAgent });
 
 export const attachmentSchema = z.object({
   kind: z.enum(['file', 'selection']),

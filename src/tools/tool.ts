@@ -30,6 +30,8 @@ export interface FileAccess {
 
 export interface ToolContext {
   signal: AbortSignal;
+  /** The id of the call being run (set by the scheduler), so a tool's own events can name it. */
+  callId?: string;
   workspace: Workspace;
   files: FileTracker;
   runner: ProcessRunner;
@@ -70,6 +72,12 @@ export interface ToolDefinition<S extends z.ZodType = z.ZodType> {
   approval?: ApprovalKind;
   /** This call's own time limit, when its input sets one (run_command's timeoutSeconds); wins over the scheduler's. */
   timeoutMs?(input: z.infer<S>): number | undefined;
+  /**
+   * The call runs a subagent whose own calls go through the same scheduler (delegate): it takes no global slot (its
+   * subagent's calls do; holding one while they wait would deadlock a small cap), is never asked about (each of its
+   * subagent's calls is), starts only once the turn is complete, and ends when its subagent has.
+   */
+  runsAgent?: boolean;
   /** Files the call reads or writes, from its validated input: the scheduler locks them in model order. */
   files?(input: z.infer<S>): FileAccess[];
   /** A short label for UIs and logs (the key argument: path, query...). */

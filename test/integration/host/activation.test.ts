@@ -7,7 +7,7 @@ import { EXTENSION_ID, fanoutLog } from './helpers';
 
 // Names given by the issue: a contract, checked exactly.
 const COMMANDS = ['fanout.ask', 'fanout.newChat', 'fanout.setApiKey', 'fanout.selectModel', 'fanout.stop', 'fanout.addSelectionToChat', 'fanout.showLog'];
-const SETTINGS = ['provider', 'model', 'baseUrl', 'maxConcurrentTools', 'toolTimeoutSeconds', 'maxTurns', 'testCommand', 'parallelToolCalls', 'approval'];
+const SETTINGS = ['provider', 'model', 'baseUrl', 'maxConcurrentTools', 'toolTimeoutSeconds', 'maxTurns', 'testCommand', 'parallelToolCalls', 'approval', 'subagentModel', 'maxSubagents', 'subagentMaxTurns'];
 
 interface PackageJson {
   contributes: {
