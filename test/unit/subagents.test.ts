@@ -178,7 +178,7 @@ describe('subagents (delegate) sharing one scheduler, over the OpenAI wire', () 
           if (stepOf(req) > 0) return { text: 'should not get here' };
           return taskText(req) === 'writer'
             ? { calls: [{ name: 'slow_write', arguments: { ms: 60_000, path: 'a.txt' } }, { name: 'apply_edit', arguments: { path: 'a.txt', oldText: 'alpha', newText: 'ALPHA' } }] }
-            : { calls: [{ name: 'slow_read', arguments: { ms: 60_000 } }, { name: 'slow_read', arguments: { ms: 60_000 } }] };
+            : { calls: [{ name: 'slow_read', arguments: { ms: 60_000, label: 'r1' } }, { name: 'slow_read', arguments: { ms: 60_000, label: 'r2' } }] };
         }
         return stepOf(req) === 0 ? { calls: [delegate('writer', { canEdit: true }), delegate('reader'), { name: 'slow_read', arguments: { ms: 60_000 } }] } : { text: 'never' };
       },
@@ -187,7 +187,8 @@ describe('subagents (delegate) sharing one scheduler, over the OpenAI wire', () 
     const running = new Set<string>();
     h.listeners.push((e) => {
       if (e.type === 'tool-update' && e.update.state === 'running') running.add(`${e.agent ?? 'main'}:${e.update.name}:${e.update.callId}`);
-      // Stop once the writer holds a.txt (its edit queued behind it) and both of the reader's calls run.
+      // Stop once the writer holds a.txt (its edit queued behind it) and both of the reader's (distinct: identical calls
+      // of a turn share one run) calls run.
       const subs = [...running].filter((r) => !r.startsWith('main'));
       // (From outside the event, as a user's click arrives.)
       if (subs.length === 3 && !stop.signal.aborted) setImmediate(() => stop.abort(new Error('stopped by the user')));
