@@ -66,6 +66,14 @@ describe('language model tools: what VS Code shows and asks', () => {
     assert.deepEqual(await lmToolPrompt('git_log', {}, noCommand), { invocationMessage: 'Reading the git log of the workspace' });
   });
 
+  it('checks problems and looks up symbols without asking', async () => {
+    assert.deepEqual(await lmToolPrompt('get_diagnostics', {}, noCommand), { invocationMessage: 'Checking the problems of the workspace' });
+    assert.deepEqual(await lmToolPrompt('get_diagnostics', { path: 'src/a.ts' }, noCommand), { invocationMessage: 'Checking the problems of src/a.ts' });
+    assert.deepEqual(await lmToolPrompt('find_symbol', { query: 'parse' }, noCommand), { invocationMessage: 'Looking for the symbol "parse"' });
+    assert.deepEqual(await lmToolPrompt('go_to_definition', { path: 'a.ts', line: 3, column: 5 }, noCommand), { invocationMessage: 'Finding the definition at a.ts:3:5' });
+    assert.deepEqual(await lmToolPrompt('find_references', { path: 'a.ts', line: 3, column: 5 }, noCommand), { invocationMessage: 'Finding the references at a.ts:3:5' });
+  });
+
   it('asks before an edit, showing what is replaced by what', async () => {
     const p = await lmToolPrompt('apply_edit', { path: 'src/a.ts', oldText: 'const a = 1;\n', newText: 'const a = 2;\nconst b = 3;\n' }, noCommand);
     assert.equal(p.invocationMessage, 'Editing src/a.ts');
