@@ -83,7 +83,7 @@ function findFiles(dir: string, name: string): string[] {
 
 /** Clicks the Fanout icon in the activity bar, as a user would, and waits for the chat's composer. */
 export async function openChatFromActivityBar(s: WorkbenchSession): Promise<void> {
-  await s.page.locator('.activitybar [aria-label="Fanout"]').first().click();
+  await s.page.locator('.activitybar [aria-label="Fanout"]').first().click({ timeout: 90_000 });
   await s.chat.locator('.prompt-input').waitFor({ timeout: 60_000 });
 }
 

@@ -127,7 +127,8 @@ export async function runExtensionTests({
       ['extensionDevelopmentPath', remoteUri(server.port, extensionDevelopmentPath)],
       ['extensionTestsPath', remoteUri(server.port, extensionTestsPath)],
     ];
-    await page.goto(server.url({ ...folderQuery(ws.dir), payload: JSON.stringify(payload) }));
+    // Generous: on a loaded 2-core machine the first load of the workbench alone has taken over 30 s.
+    await page.goto(server.url({ ...folderQuery(ws.dir), payload: JSON.stringify(payload) }), { timeout: 120_000 });
 
     const timer = setTimeout(() => finish({ code: 124, why: `timed out after ${timeoutMs} ms` }), timeoutMs);
     const { code, why } = await done;
@@ -169,7 +170,7 @@ export async function openWorkbench({ workspaceDir, extensionDevelopmentPath, en
     if (extensionDevelopmentPath) {
       query.payload = JSON.stringify([['extensionDevelopmentPath', remoteUri(server.port, extensionDevelopmentPath)]]);
     }
-    await page.goto(server.url(query));
+    await page.goto(server.url(query), { timeout: 120_000 });
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     return { page, browser, server, stop };
   } catch (e) {
