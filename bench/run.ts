@@ -11,14 +11,14 @@ import { loadMemory } from './scenarios/loadMemory';
 import { longSession } from './scenarios/longSession';
 import { packageSize } from './scenarios/packageSize';
 import { readMany } from './scenarios/readMany';
-import { review } from './scenarios/review';
+import { review, seedReview } from './scenarios/review';
 import { sameFileEdits } from './scenarios/sameFileEdits';
 import { schedulerOverhead } from './scenarios/schedulerOverhead';
 import { searchVsRg } from './scenarios/searchVsRg';
 import { streamOverlap } from './scenarios/streamOverlap';
 import { markdownTable } from './table';
 
-const SCENARIOS: readonly Scenario[] = [fanout, review, streamOverlap, schedulerOverhead, sameFileEdits, searchVsRg, readMany, longSession, loadMemory, packageSize];
+const SCENARIOS: readonly Scenario[] = [fanout, review, seedReview, streamOverlap, schedulerOverhead, sameFileEdits, searchVsRg, readMany, longSession, loadMemory, packageSize];
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' } } });

@@ -40,3 +40,30 @@ export const review: Scenario = {
     ];
   },
 };
+
+/** seed_review_speedup: the seed's review (git_diff, then read + blame + lint of 8 changed files) on a real git repository. */
+export const seedReview: Scenario = {
+  title: "seed's review on a git repository, parallel vs sequential",
+  names: ['seed_review_speedup'],
+  async run({ quick, repeats, progress }) {
+    const modelLatencyMs = quick ? 300 : 1000;
+    const toolLatencyMs = quick ? 45 : 150;
+    await runReview({ parallel: true, modelLatencyMs, toolLatencyMs, scenario: 'seed' });
+    const times = Math.min(repeats, 3);
+    const pairs = await repeat(times, async (i) => {
+      const par = await runReview({ parallel: true, modelLatencyMs, toolLatencyMs, scenario: 'seed' });
+      const seq = await runReview({ parallel: false, modelLatencyMs, toolLatencyMs, scenario: 'seed' });
+      for (const [label, r] of [['parallel', par], ['sequential', seq]] as const) {
+        if (r.outcome.status !== 'final' || r.calls !== 25) throw new Error(`${label} seed review ended ${r.outcome.status} after ${r.calls} calls: ${r.outcome.text}`);
+      }
+      progress(`seed review ${i + 1}/${times}: parallel ${fmtMs(par.wallMs)} (${par.roundTrips} round trips), sequential ${fmtMs(seq.wallMs)} (${seq.roundTrips})`);
+      return { par: par.wallMs, seq: seq.wallMs, speedup: seq.wallMs / par.wallMs };
+    });
+    const speedup = median(pairs.map((p) => p.speedup));
+    return [
+      checked('seed_review_speedup', speedup, 'x', '>=', 7.5,
+        `git_diff, then read_file + git_blame + get_diagnostics for 8 changed files (25 calls); model ${modelLatencyMs} ms per round trip; reads +${toolLatencyMs} ms injected, git real, each lint a ${toolLatencyMs} ms shell sleep; ` +
+          `parallel ${fmtMs(median(pairs.map((p) => p.par)))} (3 round trips) vs sequential ${fmtMs(median(pairs.map((p) => p.seq)))} (26); median of ${times}`),
+    ];
+  },
+};
