@@ -142,6 +142,23 @@ export class ChatSession {
     return last.text;
   }
 
+  /**
+   * Takes the conversation back to just before the user message at `messageIndex` (after "Restore checkpoint" put
+   * the files back): that message and everything after it leave the transcript, so the model no longer believes its
+   * edits exist. Returns the message's text (for the prompt box), or undefined when there is no such message.
+   */
+  rewind(messageIndex: number): string | undefined {
+    const c = this.conversation;
+    const message = c.messages[messageIndex];
+    if (this.running || message?.role !== 'user') return undefined;
+    c.messages.splice(messageIndex);
+    const kept = new Set(c.messages.flatMap((m) => (m.role === 'assistant' ? m.toolCalls.map((t) => t.id) : [])));
+    c.batches = c.batches.filter((b) => b.calls.some((call) => kept.has(call.id)));
+    c.updatedAt = Date.now();
+    void this.persist();
+    return message.text;
+  }
+
   /** Stops the running request: tools are cancelled, the model request is aborted. */
   stop(): boolean {
     if (!this.abort) return false;

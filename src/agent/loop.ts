@@ -81,9 +81,14 @@ export interface RunOptions {
  * whatever happens (answer, stop, error, max turns) it stays a valid transcript for the next request.
  */
 export async function runAgent(config: AgentConfig, messages: Message[], userText: string, options: RunOptions): Promise<RunOutcome> {
-  const emit = options.onEvent ?? (() => {});
+  const onEvent = options.onEvent ?? (() => {});
   const maxTurns = config.maxTurns ?? 25;
+  // The run's usage is every usage reported, whichever way a turn ends: a stopped or retried turn was billed too.
   let usage: Usage = addUsage(undefined, undefined);
+  const emit = (e: AgentEvent): void => {
+    if (e.type === 'usage') usage = addUsage(usage, e.usage);
+    onEvent(e);
+  };
   messages.push({ role: 'user', text: userText });
   const context = new ContextManager({ ...config, settings: config.context, emit, warn: (m) => config.logger.warn(m) });
   config.children?.attach(emit, config);
@@ -106,7 +111,6 @@ export async function runAgent(config: AgentConfig, messages: Message[], userTex
       config.logger.error(`turn ${turn} failed: ${err.kind}: ${err.message}`);
       return end({ status: 'error', text: err.message, turns: turn, error: { kind: err.kind, message: err.message } });
     }
-    usage = addUsage(usage, outcome.usage);
     if (outcome.kind === 'stopped') return end({ status: 'stopped', text: 'Stopped by the user.', turns: turn });
     if (outcome.kind === 'final') {
       if (!outcome.text.trim()) {
@@ -119,7 +123,7 @@ export async function runAgent(config: AgentConfig, messages: Message[], userTex
   return end({ status: 'max_turns', text, turns: maxTurns });
 }
 
-type TurnOutcome = { kind: 'final' | 'tools' | 'stopped'; text: string; usage: Usage };
+type TurnOutcome = { kind: 'final' | 'tools' | 'stopped'; text: string };
 
 /** One model request and its tool batch. Retries the request (not the tools) when the stream fails. */
 async function runTurn(
@@ -144,13 +148,13 @@ async function runTurn(
       if (signal.aborted) {
         if (streamed.text) messages.push({ role: 'assistant', text: streamed.text, toolCalls: [] });
         await batch.seal();
-        return { kind: 'stopped', text: streamed.text, usage: streamed.usage };
+        return { kind: 'stopped', text: streamed.text };
       }
       const assistant: AssistantMessage = { role: 'assistant', text: streamed.text, toolCalls: streamed.calls, usage: streamed.usage, providerData: streamed.providerData };
       messages.push(assistant);
       if (streamed.calls.length === 0) {
         await batch.seal();
-        return { kind: 'final', text: streamed.text, usage: streamed.usage };
+        return { kind: 'final', text: streamed.text };
       }
       // From here on the turn is committed: the results always go into the transcript, even when stopped.
       const { results, log } = await batch.seal();
@@ -158,7 +162,7 @@ async function runTurn(
       messages.push({ role: 'tool', results: context.fitResults(messages, results) });
       config.logger.info(formatBatchLog(log));
       emit({ type: 'batch', log });
-      return { kind: signal.aborted ? 'stopped' : 'tools', text: streamed.text, usage: streamed.usage };
+      return { kind: signal.aborted ? 'stopped' : 'tools', text: streamed.text };
     } catch (e) {
       if (signal.aborted) {
         attemptAbort.abort(signal.reason);
@@ -233,6 +237,7 @@ async function streamTurn(
     }, idleMs);
   };
   let sawEvent = false;
+  let sawUsage = false;
   try {
     arm();
     for await (const event of config.provider.stream(request, streamAbort.signal)) {
@@ -251,6 +256,7 @@ async function streamTurn(
           break;
         }
         case 'usage':
+          sawUsage = true;
           out.usage = addUsage(out.usage, event.usage);
           emit({ type: 'usage', turn, usage: event.usage });
           break;
@@ -268,6 +274,12 @@ async function streamTurn(
   } finally {
     clearTimeout(timer);
     signal.removeEventListener('abort', onAttemptAbort);
+    // Stopped before the provider reported usage (it comes at the end of a stream): the request was still billed,
+    // so it is counted with an estimate of ~4 characters per token rather than as nothing.
+    if (signal.aborted && !sawUsage) {
+      out.usage = estimateUsage(request, out.text, out.calls);
+      emit({ type: 'usage', turn, usage: out.usage });
+    }
   }
   if (idle) {
     const message = `The model sent nothing for ${Math.round(idleMs / 1000)} s.`;
@@ -276,6 +288,12 @@ async function streamTurn(
   if (!finished && !signal.aborted) throw new ProviderError('stream_dropped', 'The model stream ended before the response was complete.');
   out.streamEndMs = batch.now();
   return out;
+}
+
+function estimateUsage(request: { system?: string; messages: readonly Message[]; tools: readonly unknown[] }, text: string, calls: readonly ToolCall[]): Usage {
+  const sent = (request.system?.length ?? 0) + JSON.stringify(request.messages).length + JSON.stringify(request.tools).length;
+  const received = text.length + calls.reduce((n, c) => n + c.name.length + c.arguments.length, 0);
+  return { inputTokens: Math.ceil(sent / 4), outputTokens: Math.ceil(received / 4) };
 }
 
 /** Every call id must be unique in the transcript; an empty one is synthesized, a repeated one renamed. */

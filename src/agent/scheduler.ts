@@ -47,6 +47,9 @@ export interface CallLog {
   error?: ToolErrorCode;
   /** Identical to an earlier call of the batch (`id`), so it took that call's result instead of running again. */
   sharedWith?: string;
+  /** When the user was asked and when they answered (ms since the batch started): not running time, not tool time. */
+  approvalStartMs?: number;
+  approvalEndMs?: number;
 }
 
 export interface BatchLog {
@@ -401,6 +404,8 @@ export class Batch {
     await new Promise<void>((r) => setImmediate(r));
     const pending = this.pendingApprovals.splice(0);
     if (!pending.length || !this.scheduler.options.approvals) return;
+    const askedAt = Date.now() - this.started;
+    for (const { entry } of pending) entry.log.approvalStartMs = askedAt;
     try {
       const decisions = await this.scheduler.options.approvals.request(
         pending.map(({ entry }) => {
@@ -411,7 +416,11 @@ export class Batch {
         }),
         this.signal,
       );
-      for (const { entry, decide } of pending) decide.resolve(decisions.get(entry.prepared.call.id) ?? { allowed: false, reason: 'no decision' });
+      const answeredAt = Date.now() - this.started;
+      for (const { entry, decide } of pending) {
+        entry.log.approvalEndMs = answeredAt;
+        decide.resolve(decisions.get(entry.prepared.call.id) ?? { allowed: false, reason: 'no decision' });
+      }
     } catch (e) {
       for (const { decide } of pending) decide.reject(e);
     }

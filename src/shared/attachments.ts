@@ -14,6 +14,23 @@ export function attachmentLabel(a: Pick<Attachment, 'path' | 'startLine' | 'endL
   return end === a.startLine ? `${a.path} (line ${a.startLine})` : `${a.path} (lines ${a.startLine}-${end})`;
 }
 
+/** The words the user typed, without the attachment blocks `formatUserText` appended. */
+export function typedText(userText: string): string {
+  return splitUserText(userText).text;
+}
+
+/**
+ * A user message as `formatUserText` built it, split back into the typed words and the attachments' labels, so the
+ * chat can show attachments as chips instead of pasted text.
+ */
+export function splitUserText(userText: string): { text: string; attachments: { kind: 'file' | 'selection'; label: string }[] } {
+  const starts = [...userText.matchAll(/\n\n(File|Selection from) ([^\n]+?)(?::\n(`{3,})|( \(content not attached; read it with read_file if needed\)))/g)];
+  const first = starts[0];
+  if (!first || first.index === undefined) return { text: userText, attachments: [] };
+  const attachments = starts.map((m) => ({ kind: m[1] === 'File' ? ('file' as const) : ('selection' as const), label: m[2]! }));
+  return { text: userText.slice(0, first.index), attachments };
+}
+
 function formatAttachment(a: Attachment): string {
   const what = a.kind === 'selection' ? 'Selection from' : 'File';
   if (a.text === undefined) return `${what} ${attachmentLabel(a)} (content not attached; read it with read_file if needed)`;

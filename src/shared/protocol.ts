@@ -48,6 +48,9 @@ export const callLogSchema = z.object({
   error: z.string().optional(),
   /** Identical to this earlier call of the batch, whose one run answered both. */
   sharedWith: z.string().optional(),
+  /** When the call started and stopped waiting for the user's approval (ms since the batch started). */
+  approvalStartMs: z.number().optional(),
+  approvalEndMs: z.number().optional(),
 });
 
 export const batchLogSchema = z.object({ turn: z.number(), ...fromAgent, wallMs: z.number(), calls: z.array(callLogSchema), streamEndMs: z.number().optional() });
@@ -152,7 +155,21 @@ export const changedFileSchema = z.object({
 });
 export type ChangedFile = z.infer<typeof changedFileSchema>;
 
-export const approvalCallSchema = z.object({ id, name: z.string(), summary: z.string(), access: z.enum(['read', 'write', 'exec']), arguments: z.string(), ...fromAgent });
+export const approvalCallSchema = z.object({
+  id,
+  name: z.string(),
+  summary: z.string(),
+  access: z.enum(['read', 'write', 'exec']),
+  arguments: z.string(),
+  ...fromAgent,
+  /** Why it asks: the user's `fanout.approval.<setting>` is "ask", or Restricted Mode forces it. */
+  why: z.enum(['setting', 'restricted']).optional(),
+  /** The `fanout.approval` key that governs this call ("read", "edit", "runTests"...). */
+  setting: z.string().max(100).optional(),
+  /** "Always allow <class> in this workspace" may be offered (never in Restricted Mode, never for arbitrary commands). */
+  alwaysAllow: z.boolean().optional(),
+});
+export type ApprovalCall = z.infer<typeof approvalCallSchema>;
 
 export const attachmentSchema = z.object({
   kind: z.enum(['file', 'selection']),
@@ -163,6 +180,30 @@ export const attachmentSchema = z.object({
   text: z.string().max(200_000).optional(),
 });
 export type Attachment = z.infer<typeof attachmentSchema>;
+
+/** One provider as the setup screen offers it. Keys never travel to the webview: only whether one is there. */
+export const setupProviderSchema = z.object({
+  id: z.string().max(100),
+  label: z.string().max(200),
+  needsKey: z.boolean(),
+  keySource: z.enum(['secret', 'env', 'none']),
+  /** The environment variable that also provides the key. */
+  env: z.string().max(100).optional(),
+});
+
+export const setupStateSchema = z.object({
+  /** No usable provider: the view shows the setup screen instead of a prompt that would fail. */
+  needed: z.boolean(),
+  provider: z.string().max(100),
+  model: z.string().max(500),
+  baseUrl: z.string().max(4096),
+  providers: z.array(setupProviderSchema),
+  /** Models VS Code offers through its Language Model API (vscode-lm); empty when none. */
+  lmModels: z.array(z.string().max(500)),
+  /** Why the current provider is not usable, in words. */
+  problem: z.string().max(2000).optional(),
+});
+export type SetupState = z.infer<typeof setupStateSchema>;
 
 /** An action offered next to an error ("Set API key", "Retry"...). Only these commands can be triggered. */
 export const errorActionSchema = z.enum(['setApiKey', 'selectModel', 'retry', 'openSettings', 'showLog']);
@@ -208,7 +249,21 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('approval-request'), requestId: id, calls: z.array(approvalCallSchema) }),
   z.object({ type: z.literal('approval-closed'), requestId: id }),
   z.object({ type: z.literal('changed-files'), files: z.array(changedFileSchema) }),
-  z.object({ type: z.literal('error'), message: z.string(), actions: z.array(errorActionSchema) }),
+  /** `kind` (missing_key, auth, bad_config...) lets a later `clear-errors` take the card away once it is fixed. */
+  z.object({ type: z.literal('error'), message: z.string(), actions: z.array(errorActionSchema), kind: z.string().max(100).optional() }),
+  z.object({ type: z.literal('clear-errors'), kinds: z.array(z.string().max(100)) }),
+  z.object({ type: z.literal('setup'), state: setupStateSchema }),
+  z.object({
+    type: z.literal('setup-result'),
+    op: z.enum(['models', 'test', 'save']),
+    ok: z.boolean(),
+    message: z.string().max(4000),
+    models: z.array(z.string().max(500)).optional(),
+  }),
+  /** A new chat was opened while another one still has changes waiting for Keep or Undo. */
+  z.object({ type: z.literal('unreviewed'), conversationId: id, title: z.string(), count: z.number().int().min(0) }),
+  /** Text for the prompt box (the words of a message taken back by "Restore checkpoint" with the conversation). */
+  z.object({ type: z.literal('draft'), text: z.string().max(200_000) }),
   z.object({ type: z.literal('attach'), attachments: z.array(attachmentSchema) }),
   z.object({ type: z.literal('mention-results'), query: z.string(), paths: z.array(path) }),
   z.object({ type: z.literal('focus-input') }),
@@ -238,8 +293,20 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   /** Keep or undo one changed file, or all of them when `path` is absent. */
   z.object({ type: z.literal('keep'), path: path.optional() }),
   z.object({ type: z.literal('undo'), path: path.optional() }),
-  /** Put back every file the agent changed after the user message at this transcript index. */
-  z.object({ type: z.literal('restore-checkpoint'), messageIndex: z.number().int().min(0) }),
+  /**
+   * Put back every file the agent changed after the user message at this transcript index; with `conversation`, also
+   * rewind the chat to before that message, so the model no longer sees the edits it made.
+   */
+  z.object({ type: z.literal('restore-checkpoint'), messageIndex: z.number().int().min(0), conversation: z.boolean().default(false) }),
+  /** "Always allow <class> in this workspace": sets fanout.approval.<setting> to "auto" in the workspace settings. */
+  z.object({ type: z.literal('approval-always'), setting: z.string().min(1).max(100) }),
+  /** Opens an edit that waits for approval in VS Code's diff editor (current text <-> proposed). */
+  z.object({ type: z.literal('approval-diff'), requestId: id, callId: id }),
+  /** Setup screen: ask for the provider's key in VS Code's password box (the key never enters the webview). */
+  z.object({ type: z.literal('setup-key'), provider: z.string().min(1).max(100) }),
+  z.object({ type: z.literal('setup-models'), provider: z.string().min(1).max(100), baseUrl: z.string().max(4096).optional() }),
+  z.object({ type: z.literal('setup-test'), provider: z.string().min(1).max(100), model: z.string().max(500).optional(), baseUrl: z.string().max(4096).optional() }),
+  z.object({ type: z.literal('setup-save'), provider: z.string().min(1).max(100), model: z.string().max(500).optional(), baseUrl: z.string().max(4096).optional() }),
   z.object({ type: z.literal('mention-query'), query: z.string().max(500) }),
   z.object({ type: z.literal('open-file'), path }),
   /** Turns an MCP server (or one of its tools, by the server's name for it) on or off; saved in the workspace settings. */

@@ -24,6 +24,11 @@ export class ApiKeys implements vscode.Disposable {
     });
   }
 
+  /** A key was stored or removed (here or in another window). */
+  get onDidChange(): vscode.Event<vscode.SecretStorageChangeEvent> {
+    return (listener, thisArg, disposables) => this.secrets.onDidChange((e) => e.key.startsWith('fanout.apiKey.') && listener.call(thisArg, e), undefined, disposables);
+  }
+
   /** Every key known so far (for redaction). */
   known(): Iterable<string> {
     return this.seen;

@@ -67,6 +67,7 @@ export class ChangeReview implements vscode.TextDocumentContentProvider, vscode.
     const now = new Map<string, string | undefined>();
     for (const p of paths) now.set(p, await ws.snapshot(p).catch(() => undefined));
     session.changes.keep(rel, (p) => now.get(p));
+    await this.closeDiffs(paths);
   }
 
   /** Undoes one file or every pending file; returns the files that could not be restored, with why. */
@@ -75,6 +76,7 @@ export class ChangeReview implements vscode.TextDocumentContentProvider, vscode.
     const { done, failed } = await this.apply(plan);
     for (const r of done) session.changes.markUndone(r.path);
     this.refresh(session, done);
+    await this.closeDiffs(done.map((r) => r.path));
     return failed;
   }
 
@@ -84,6 +86,7 @@ export class ChangeReview implements vscode.TextDocumentContentProvider, vscode.
     const { done, failed } = await this.apply(plan);
     session.changes.checkpointRestored(messageIndex, done);
     this.refresh(session, done);
+    await this.closeDiffs(done.map((r) => r.path));
     return { restored: done.length, failed };
   }
 
@@ -106,6 +109,18 @@ export class ChangeReview implements vscode.TextDocumentContentProvider, vscode.
       }
     }
     return { done, failed };
+  }
+
+  /**
+   * A reviewed file's diff tab has nothing left to show (and for an undone new file, nothing to show it against):
+   * it is closed rather than left pointing at a file that is gone.
+   */
+  private async closeDiffs(paths: readonly string[]): Promise<void> {
+    const wanted = new Set(paths.map((p) => `/${p}`));
+    const tabs = vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.original.scheme === ORIGINAL_SCHEME && wanted.has(t.input.original.path));
+    if (tabs.length) await vscode.window.tabGroups.close(tabs, true).then(undefined, (e: unknown) => this.deps.logger.debug(`closing diff tabs: ${(e as Error).message}`));
   }
 
   private refresh(session: ChatSession, restored: Restore[]): void {

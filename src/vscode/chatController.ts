@@ -9,10 +9,13 @@ import { actionsForError } from '../agent/uiEvents';
 import type { Logger } from '../host/logger';
 import { NodeProcessRunner } from '../node/nodeProcessRunner';
 import { estimateCostUsd } from '../providers/catalog';
-import { formatUserText, withContent } from '../shared/attachments';
+import { formatUserText, typedText, withContent } from '../shared/attachments';
 import type { Attachment, ConversationSummary, ErrorAction, HostMessage } from '../shared/protocol';
 import { normalizeWorkspacePath } from '../tools/paths';
 import type { ApiKeys } from './apiKeys';
+import { ApprovalDiffs } from './approvalDiff';
+import { approvalMessage } from './approvalInfo';
+import { runCommandAction } from './errorActions';
 import { ChangeReview } from './changeReview';
 import type { ChatViewProvider } from './chatViewProvider';
 import { vscodeRipgrep } from './ripgrepPath';
@@ -44,6 +47,7 @@ export interface ChatControllerDeps {
 export class ChatController implements vscode.Disposable {
   readonly approvals: ApprovalBroker;
   readonly review: ChangeReview;
+  readonly approvalDiffs = new ApprovalDiffs();
   private readonly sessions = new Map<string, ChatSession>();
   private active: ChatSession;
   /** Shared by every chat of the window and by the language model tools other agents call (lmTools.ts). */
@@ -60,12 +64,13 @@ export class ChatController implements vscode.Disposable {
   private readonly restoring: Promise<void>;
   private changedFilesTimer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly notified = new Set<string>();
 
   constructor(private readonly deps: ChatControllerDeps) {
     this.approvals = new ApprovalBroker({
       policy: () => deps.settings.read().approval,
       show: (prompt) => {
-        deps.view.post({ type: 'approval-request', ...prompt });
+        deps.view.post(approvalMessage(prompt));
         void deps.view.reveal(true);
       },
       close: (requestId) => deps.view.post({ type: 'approval-closed', requestId }),
@@ -80,6 +85,7 @@ export class ChatController implements vscode.Disposable {
     this.disposables.push(
       this.diagnostics,
       this.review,
+      this.approvalDiffs,
       vscode.workspace.onDidChangeWorkspaceFolders(() => (this.workspacePromise = undefined)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration('fanout')) return;
@@ -140,30 +146,22 @@ export class ChatController implements vscode.Disposable {
     return this.active.stop();
   }
 
+  /** A new chat; if the one it replaces still has changes waiting for review, the new one says so. */
   async newChat(): Promise<void> {
     await this.restoring;
-    if (this.active.conversation.messages.length > 0) this.activate(this.createSession(newConversation()));
+    const previous = this.active;
+    if (previous.conversation.messages.length > 0) this.activate(this.createSession(newConversation()));
     await this.showActive();
+    const count = previous.changes.pendingPaths().length;
+    if (previous !== this.active && count) this.deps.view.post({ type: 'unreviewed', conversationId: previous.conversation.id, title: previous.conversation.title, count });
   }
 
   async runAction(action: ErrorAction): Promise<void> {
-    switch (action) {
-      case 'retry': {
-        const text = this.active.retryText();
-        if (text === undefined) return;
-        await this.showActive();
-        this.send(text).catch(() => undefined);
-        return;
-      }
-      case 'setApiKey':
-        return void (await vscode.commands.executeCommand('fanout.setApiKey'));
-      case 'selectModel':
-        return void (await vscode.commands.executeCommand('fanout.selectModel'));
-      case 'openSettings':
-        return void (await vscode.commands.executeCommand('workbench.action.openSettings', '@ext:fanout-dev.fanout'));
-      case 'showLog':
-        return void (await vscode.commands.executeCommand('fanout.showLog'));
-    }
+    if (action !== 'retry') return runCommandAction(action);
+    const text = this.active.retryText();
+    if (text === undefined) return;
+    await this.showActive();
+    this.send(text).catch(() => undefined);
   }
 
   private createSession(conversation: Conversation): ChatSession {
@@ -228,11 +226,16 @@ export class ChatController implements vscode.Disposable {
     await this.postHistory();
   }
 
-  async restoreCheckpoint(messageIndex: number): Promise<void> {
+  /** Puts the files back; with `conversation`, also rewinds the chat and returns that message's words to the prompt box. */
+  async restoreCheckpoint(messageIndex: number, conversation = false): Promise<void> {
     if (this.active.running) return this.showError('Stop the running request before restoring a checkpoint.', 'busy');
     const { failed } = await this.review.restoreCheckpoint(this.active, messageIndex);
     if (failed.length) this.showError(`Some files could not be restored: ${failed.join('; ')}`, 'restore_failed');
-    await this.postChangedFiles();
+    const text = conversation && !failed.length ? this.active.rewind(messageIndex) : undefined;
+    if (text === undefined) return this.postChangedFiles();
+    await this.showActive();
+    this.deps.view.post({ type: 'draft', text: typedText(text) });
+    await this.postHistory();
   }
 
   /** Everything a freshly loaded chat view needs, sent in one go (see ChatViewProvider.open). */
@@ -245,7 +248,7 @@ export class ChatController implements vscode.Disposable {
     this.deps.view.open([
       { type: 'init', provider: s.provider, model: s.model, conversation: session.view(), history },
       ...this.replayOf(session),
-      ...this.approvals.openPrompts().map((p): HostMessage => ({ type: 'approval-request', ...p })),
+      ...this.approvals.openPrompts().map(approvalMessage),
       { type: 'changed-files', files },
       ...(mcp ? [mcp] : []),
     ]);
@@ -295,8 +298,12 @@ export class ChatController implements vscode.Disposable {
   }
 
   showError(message: string, kind: string | undefined): void {
-    this.deps.view.post({ type: 'error', message, actions: actionsForError(kind) });
-    if (!this.deps.view.visible) void vscode.window.showWarningMessage(`Fanout: ${message}`);
+    this.deps.view.post({ type: 'error', message, actions: actionsForError(kind), kind });
+    // A notification only when the chat cannot show it, and once per problem: a retry loop must not stack toasts.
+    if (!this.deps.view.visible && !this.notified.has(message)) {
+      this.notified.add(message);
+      void vscode.window.showWarningMessage(`Fanout: ${message}`);
+    }
   }
 
   dispose(): void {

@@ -11,6 +11,7 @@ import { registerCommands } from './commands';
 import { registerLmTools } from './lmTools';
 import { routeMessage } from './messageRouter';
 import { SettingsReader } from './settings';
+import { SetupFlow } from './setupFlow';
 import { workspaceFsBlobs } from './storage';
 
 /** What deactivate must wait for: MCP server processes and running commands end with the extension. */
@@ -27,14 +28,16 @@ export function activate(context: vscode.ExtensionContext): void {
   // transcripts get large.
   const storage = vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'conversations');
   const store = new ConversationStore(workspaceFsBlobs(storage), logger);
-  const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, logger, (msg) => routeMessage(chat, view, msg));
+  const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, logger, (msg) => routeMessage({ chat, view, setup }, msg));
   const chat = new ChatController({ view, store, settings, keys, logger, state: context.workspaceState });
+  const setup = new SetupFlow({ view, keys, settings, logger });
   shutdown = () => chat.shutdown();
   context.subscriptions.push(
     log,
     keys,
     view,
     chat,
+    setup,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, view),
     ...registerCommands({ chat, view, keys, settings, log }),
     ...registerLmTools({ workspace: () => chat.workspace(), locks: chat.locks, runner: chat.runner, settings, logger, diagnostics: chat.diagnostics, language: chat.language }),

@@ -17,8 +17,8 @@ export class ChangedFiles {
       this.list.hidden = !expanded;
     });
     this.bulk.append(
-      button({ text: 'Keep all', icon: 'check-all', variant: 'primary', className: 'keep-all' }, () => this.post({ type: 'keep' })),
-      button({ text: 'Undo all', icon: 'discard', className: 'undo-all' }, () => this.post({ type: 'undo' })),
+      button({ text: 'Keep all', icon: 'check-all', variant: 'primary', className: 'keep-all fold' }, () => this.post({ type: 'keep' })),
+      button({ text: 'Undo all', icon: 'discard', className: 'undo-all fold' }, () => this.post({ type: 'undo' })),
     );
     this.el.append(h('div', { class: 'panel-header' }, this.toggle, this.bulk), this.list);
   }

@@ -1,5 +1,6 @@
 // The prompt box: Enter sends, Shift+Enter is a new line, Up/Down recall earlier prompts from the first/last line,
-// `@` picks a file to attach. The draft and attachments survive the view being hidden.
+// `@` picks a file to attach. The draft and attachments survive the view being hidden. A message sent while a run is
+// going (or before setup is done) is queued, shown above the box, and sent when the run ends.
 import type { Attachment, WebviewMessage } from '../shared/protocol';
 import { AttachmentChips } from './attachments';
 import { button, h } from './dom';
@@ -16,6 +17,12 @@ export class Composer {
   private readonly chips: AttachmentChips;
   private readonly mentions: MentionPopup;
   private running = false;
+  /** Set while the setup screen is shown: messages wait for a usable provider. */
+  private blocked = false;
+  private readonly queue: { text: string; attachments: Attachment[] }[] = [];
+  /** A queued message was sent and its run has not started yet: the next one waits (or the chat would be busy). */
+  private awaitingStart = false;
+  private readonly queued = h('ul', { class: 'queued-list', 'aria-label': 'Queued messages', hidden: true });
   /** Position in the prompt history while recalling; -1 = editing the draft (kept in `stash`). */
   private recall = -1;
   private stash = '';
@@ -36,6 +43,7 @@ export class Composer {
       'footer',
       { class: 'composer' },
       this.mentions.el,
+      this.queued,
       h('div', { class: 'composer-box' }, this.chips.el, this.input, h('div', { class: 'composer-bar' }, mention, this.totals, this.send)),
     );
     this.input.value = state.value.draft;
@@ -48,8 +56,64 @@ export class Composer {
 
   setRunning(running: boolean): void {
     this.running = running;
-    this.send.disabled = running;
-    this.send.title = running ? 'Wait for the current request to finish, or stop it' : 'Send (Enter)';
+    if (running) this.awaitingStart = false;
+    this.refreshSend();
+    this.flush();
+  }
+
+  setBlocked(blocked: boolean): void {
+    this.blocked = blocked;
+    this.refreshSend();
+    this.flush();
+  }
+
+  /** Replaces the prompt box's text (a message taken back by "Restore checkpoint"). */
+  setDraft(text: string): void {
+    this.input.value = text;
+    this.state.update({ draft: text });
+    this.resize();
+    this.focus();
+  }
+
+  private refreshSend(): void {
+    const waiting = this.running || this.blocked;
+    const label = this.blocked ? 'Queue (sent once setup is done)' : this.running ? 'Queue (sent when the current run ends)' : 'Send (Enter)';
+    this.send.title = label;
+    this.send.setAttribute('aria-label', label);
+    this.send.classList.toggle('is-queue', waiting);
+  }
+
+  /** The first queued message goes as soon as nothing runs (its run then holds the rest back). */
+  private flush(): void {
+    if (this.running || this.blocked || this.awaitingStart) return;
+    const next = this.queue.shift();
+    this.renderQueue();
+    if (!next) return;
+    this.awaitingStart = true;
+    this.post({ type: 'send', text: next.text, attachments: next.attachments });
+  }
+
+  /** The host reported an error: a queued message that was on its way did not start a run. */
+  startFailed(): void {
+    this.awaitingStart = false;
+  }
+
+  private renderQueue(): void {
+    this.queued.hidden = this.queue.length === 0;
+    this.queued.replaceChildren(
+      ...this.queue.map((q, i) =>
+        h(
+          'li',
+          { class: 'queued-item' },
+          h('span', { class: 'queued-label' }, this.blocked ? 'After setup:' : 'Queued:'),
+          h('span', { class: 'queued-text', title: q.text }, q.text),
+          button({ icon: 'close', label: `Remove queued message ${q.text.slice(0, 40)}` }, () => {
+            this.queue.splice(i, 1);
+            this.renderQueue();
+          }),
+        ),
+      ),
+    );
   }
 
   attach(items: readonly Attachment[]): void {
@@ -96,8 +160,11 @@ export class Composer {
 
   private submit(): void {
     const text = this.input.value.trim();
-    if (!text || this.running) return;
-    this.post({ type: 'send', text, attachments: [...this.chips.value] });
+    if (!text) return;
+    if (this.running || this.blocked) {
+      this.queue.push({ text, attachments: [...this.chips.value] });
+      this.renderQueue();
+    } else this.post({ type: 'send', text, attachments: [...this.chips.value] });
     this.state.rememberPrompt(text);
     this.input.value = '';
     this.recall = -1;

@@ -4,6 +4,8 @@ export interface ConfirmOptions {
   message: string;
   confirmText: string;
   onConfirm: () => void;
+  /** A second way to say yes ("Files and conversation"), offered next to the first. */
+  alternative?: { text: string; onConfirm: () => void };
   /** Gets focus back when the question is dismissed. */
   returnFocus: HTMLElement;
 }
@@ -27,6 +29,12 @@ export function confirmInline(host: HTMLElement, options: ConfirmOptions): void 
     { class: 'confirm-bar', role: 'group', 'aria-label': options.message },
     h('span', { class: 'confirm-message' }, options.message),
     yes,
+    options.alternative
+      ? button({ text: options.alternative.text }, () => {
+          bar.remove();
+          options.alternative!.onConfirm();
+        })
+      : null,
     button({ text: 'Cancel' }, close),
   );
   bar.addEventListener('keydown', (ev) => {

@@ -1,5 +1,6 @@
 // The conversation log: redrawn whole from a transcript (init / conversation), then grown by live agent events.
 // Only the turn being streamed is ever re-rendered.
+import { splitUserText } from '../shared/attachments';
 import type { ConversationView, ErrorAction, UiAgentEvent, WebviewMessage } from '../shared/protocol';
 import { addUsage, type Usage } from '../shared/transcript';
 import { confirmInline } from './confirm';
@@ -17,6 +18,9 @@ export interface ConversationHooks {
 
 export class Conversation {
   readonly el = h('main', { class: 'conversation', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation', tabindex: 0 });
+  /** The log plus its "Jump to latest" button, which floats over the log's lower edge. */
+  readonly root: HTMLElement;
+  private readonly jump: HTMLButtonElement;
   private id = '';
   private turns = new Map<number, TurnView>();
   private retry?: HTMLElement;
@@ -24,14 +28,35 @@ export class Conversation {
   private total: { usage: Usage; costUsd?: number } = { usage: addUsage(undefined, undefined) };
   /** Follow new content unless the user scrolled up to read; kept by scroll events, which content growth does not fire. */
   private follow = true;
+  /** Where the view last scrolled itself to; a scroll position above it was the user's doing. */
+  private autoTop = 0;
   private scrollSave = 0;
 
   constructor(
     private readonly hooks: ConversationHooks,
     private readonly state: ViewState,
   ) {
+    this.jump = button({ icon: 'arrow-down', text: 'Jump to latest', label: 'Jump to latest', variant: 'primary', className: 'jump-latest fold' }, () => {
+      this.follow = true;
+      this.scrollToEnd();
+      this.el.focus();
+    });
+    this.jump.hidden = true;
+    this.root = h('div', { class: 'conversation-wrap' }, this.el, this.jump);
+    // Content grows without scroll events (markdown rendered in a frame, cards expanding, the dock taking room):
+    // whenever the log or its content changes size, a follower is kept at the end.
+    const keep = () => {
+      if (this.follow) this.scrollToEnd();
+      this.jump.hidden = this.follow || isNearBottom(this.el);
+    };
+    new ResizeObserver(keep).observe(this.el);
+    new MutationObserver(keep).observe(this.el, { childList: true, subtree: true, characterData: true });
     this.el.addEventListener('scroll', () => {
-      this.follow = isNearBottom(this.el);
+      // Only a move up (the user reading back) stops following; content growing below the view does not.
+      if (isNearBottom(this.el)) this.follow = true;
+      else if (this.el.scrollTop < this.autoTop - 2) this.follow = false;
+      else if (this.follow) this.scrollToEnd();
+      this.jump.hidden = this.follow;
       if (!this.scrollSave) {
         this.scrollSave = requestAnimationFrame(() => {
           this.scrollSave = 0;
@@ -79,6 +104,7 @@ export class Conversation {
     const saved = this.state.value.scroll;
     if (saved?.conversationId === view.id) this.el.scrollTop = saved.top;
     else this.scrollToEnd();
+    this.autoTop = this.el.scrollTop;
     this.follow = isNearBottom(this.el);
   }
 
@@ -135,15 +161,31 @@ export class Conversation {
   }
 
   /** An `error` from the host. When it explains the run that just failed, its actions join that error in place. */
-  showError(message: string, actions: readonly ErrorAction[]): void {
+  showError(message: string, actions: readonly ErrorAction[], kind?: string): void {
     this.el.querySelector(':scope > .empty-state')?.remove();
     if (this.lastError?.message === message && !this.lastError.hasActions) {
       this.lastError.setActions(actions);
+      if (kind) this.lastError.el.dataset.kind = kind;
       this.stick();
       return;
     }
-    this.lastError = this.errorBlock(message, actions);
+    this.lastError = this.errorBlock(message, actions, kind);
     this.append(this.lastError.el);
+  }
+
+  /** The problem behind these errors is fixed (a key was stored, the settings changed): their cards go. */
+  clearErrors(kinds: readonly string[]): void {
+    for (const block of Array.from(this.el.querySelectorAll<HTMLElement>(':scope > .error-block[data-kind]'))) {
+      if (kinds.includes(block.dataset.kind!)) block.remove();
+    }
+    if (this.lastError && !this.lastError.el.isConnected) this.lastError = undefined;
+  }
+
+  /** A new chat while another one still has changes to review: say so, with a way back to them. */
+  showUnreviewed(info: { conversationId: string; title: string; count: number }): void {
+    const open = button({ text: 'Open that chat', icon: 'go-to-file', variant: 'link' }, () => this.hooks.post({ type: 'open-conversation', id: info.conversationId }));
+    const files = `${info.count} changed file${info.count === 1 ? '' : 's'}`;
+    this.append(h('div', { class: 'notice notice-warning unreviewed', role: 'status' }, icon('warning'), h('span', {}, `${files} from “${info.title}” still wait for Keep or Undo.`), open));
   }
 
   private finishRun(event: Extract<UiAgentEvent, { type: 'done' }>): void {
@@ -151,16 +193,33 @@ export class Conversation {
     for (const t of this.turns.values()) t.end();
     const summary = `${event.turns} turn${event.turns === 1 ? '' : 's'} · ${describeUsage(event.usage, event.costUsd)}`;
     if (event.status === 'error') {
-      this.lastError = this.errorBlock(event.text, []);
+      this.lastError = this.errorBlock(event.text, [], event.errorKind);
       this.append(this.lastError.el);
     } else if (event.status === 'stopped') this.append(statusLine('circle-slash', 'Stopped.', summary));
     else if (event.status === 'max_turns') this.append(noticeLine(event.text, 'warning'));
     else this.append(statusLine('check', 'Done', summary));
     this.hooks.onRunning(false);
+    this.revealAnswer();
   }
 
-  private errorBlock(message: string, actions: readonly ErrorAction[]): ErrorBlock {
+  /**
+   * A run ended: its answer is shown whatever the scroll position was (an approval click or a scroll up to read
+   * must not leave the user mid-conversation). An answer taller than the view is shown from its start.
+   */
+  private revealAnswer(): void {
+    const texts = this.el.querySelectorAll<HTMLElement>('.turn .assistant-text:not([hidden])');
+    const answer = texts[texts.length - 1];
+    const end = this.el.scrollHeight - this.el.clientHeight;
+    const top = answer ? answer.getBoundingClientRect().top - this.el.getBoundingClientRect().top + this.el.scrollTop - 8 : end;
+    this.el.scrollTop = Math.min(end, top);
+    this.autoTop = this.el.scrollTop;
+    this.follow = isNearBottom(this.el);
+    this.jump.hidden = this.follow;
+  }
+
+  private errorBlock(message: string, actions: readonly ErrorAction[], kind?: string): ErrorBlock {
     const block = new ErrorBlock(message, (action) => this.hooks.post({ type: 'action', action }));
+    if (kind) block.el.dataset.kind = kind;
     block.setActions(actions);
     return block;
   }
@@ -181,10 +240,11 @@ export class Conversation {
     const actions = h('div', { class: 'message-actions' });
     const restore = button({ icon: 'discard', label: 'Restore checkpoint (undo file changes made after this message)', className: 'restore-checkpoint' }, () =>
       confirmInline(el, {
-        message: 'Undo every file change the agent made after this message?',
-        confirmText: 'Restore',
+        message: 'Restore the files the agent changed after this message, or the files and the conversation (the chat goes back to before this message)?',
+        confirmText: 'Restore files',
         returnFocus: restore,
-        onConfirm: () => this.hooks.post({ type: 'restore-checkpoint', messageIndex }),
+        onConfirm: () => this.hooks.post({ type: 'restore-checkpoint', messageIndex, conversation: false }),
+        alternative: { text: 'Files and conversation', onConfirm: () => this.hooks.post({ type: 'restore-checkpoint', messageIndex, conversation: true }) },
       }),
     );
     actions.appendChild(restore);
@@ -192,7 +252,7 @@ export class Conversation {
       'article',
       { class: 'message user-message', 'data-message-index': messageIndex, 'aria-label': 'You' },
       h('div', { class: 'message-header' }, icon('account'), h('span', { class: 'message-author' }, 'You'), actions),
-      h('div', { class: 'user-text' }, text),
+      ...userContent(text),
     );
     return el;
   }
@@ -214,7 +274,18 @@ export class Conversation {
 
   private scrollToEnd(): void {
     this.el.scrollTop = this.el.scrollHeight;
+    this.autoTop = this.el.scrollTop;
+    this.jump.hidden = true;
   }
+}
+
+/** The typed words, and each attachment as a chip rather than its pasted text (the model still gets the text). */
+function userContent(userText: string): HTMLElement[] {
+  const { text, attachments } = splitUserText(userText);
+  const chips = attachments.map((a) => h('span', { class: `chip chip-${a.kind}`, title: a.label }, icon(a.kind === 'selection' ? 'list-selection' : 'file'), h('span', { class: 'chip-label' }, a.label)));
+  const out: HTMLElement[] = [h('div', { class: 'user-text' }, text)];
+  if (chips.length) out.push(h('div', { class: 'chips user-chips', 'aria-label': 'Attachments' }, ...chips));
+  return out;
 }
 
 function emptyState(): HTMLElement {

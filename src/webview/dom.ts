@@ -45,10 +45,11 @@ export function button(options: ButtonOptions, onClick: (ev: MouseEvent) => void
       type: 'button',
       class: [`btn btn-${variant}`, options.className].filter(Boolean).join(' '),
       'aria-label': options.text ? undefined : options.label,
-      title: options.label,
+      // A text button whose label folds away in a narrow view (class `fold`) keeps its words as the tooltip.
+      title: options.label ?? options.text,
     },
     options.icon ? icon(options.icon) : null,
-    options.text ? h('span', {}, options.text) : null,
+    options.text ? h('span', { class: 'btn-text' }, options.text) : null,
   );
   b.addEventListener('click', onClick);
   return b;

@@ -12,7 +12,7 @@ export class Header {
   constructor(post: (message: WebviewMessage) => void, toggleHistory: () => void) {
     this.modelButton = h('button', { type: 'button', class: 'model-button', title: 'Select model' }, icon('sparkle'), this.model, icon('chevron-down'));
     this.modelButton.addEventListener('click', () => post({ type: 'action', action: 'selectModel' }));
-    this.stop = button({ icon: 'debug-stop', text: 'Stop', label: 'Stop the agent', className: 'stop-button' }, () => post({ type: 'stop' }));
+    this.stop = button({ icon: 'debug-stop', text: 'Stop', label: 'Stop the agent', className: 'stop-button fold' }, () => post({ type: 'stop' }));
     this.stop.hidden = true;
     this.historyButton = button({ icon: 'history', label: 'Conversation history' }, toggleHistory);
     this.historyButton.setAttribute('aria-expanded', 'false');

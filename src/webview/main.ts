@@ -1,8 +1,12 @@
 // The Fanout chat view (browser side). Plain DOM + TypeScript, no UI framework: the view is a handful of small
 // components, a framework would multiply the bundle for little gain, and the webview UI toolkit is deprecated.
-// Colours come only from VS Code's theme variables (see styles.css), so light, dark and high-contrast themes just work.
+// Colours come only from VS Code's theme variables (see styles/theme.css), so light, dark and high-contrast themes just work.
 import './jitless';
-import './styles.css';
+import './styles/base.css';
+import './styles/theme.css';
+import './styles/layout.css';
+import './styles/approvals.css';
+import './styles/setup.css';
 import type { HostMessage } from '../shared/protocol';
 import { Approvals } from './approvals';
 import { createBridge } from './bridge';
@@ -14,6 +18,7 @@ import { Header } from './header';
 import { HistoryPanel } from './history';
 import { McpPanel } from './mcpPanel';
 import { describeUsage } from './render/turn';
+import { SetupView } from './setup';
 import { ViewState } from './state';
 
 function start(): void {
@@ -27,6 +32,7 @@ function start(): void {
   const approvals = new Approvals(post, () => composer.focus());
   const changed = new ChangedFiles(post);
   const mcp = new McpPanel(post);
+  const setup = new SetupView(post);
   const conversation = new Conversation(
     {
       post,
@@ -43,7 +49,7 @@ function start(): void {
     state,
   );
 
-  document.body.append(h('div', { class: 'app' }, header.el, history.el, conversation.el, h('div', { class: 'dock' }, approvals.el, changed.el, mcp.el), composer.el));
+  document.body.append(h('div', { class: 'app' }, header.el, history.el, setup.el, conversation.root, h('div', { class: 'dock' }, approvals.el, changed.el, mcp.el), composer.el));
   document.addEventListener('keydown', (ev) => {
     if (ev.key === 'Escape' && history.open && !ev.defaultPrevented) history.close();
   });
@@ -78,7 +84,17 @@ function start(): void {
         changed.set(m.files);
         break;
       case 'error':
-        conversation.showError(m.message, m.actions);
+        composer.startFailed();
+        conversation.showError(m.message, m.actions, m.kind);
+        break;
+      case 'clear-errors':
+        conversation.clearErrors(m.kinds);
+        break;
+      case 'draft':
+        composer.setDraft(m.text);
+        break;
+      case 'unreviewed':
+        conversation.showUnreviewed(m);
         break;
       case 'attach':
         composer.attach(m.attachments);
@@ -92,6 +108,15 @@ function start(): void {
         break;
       case 'mcp-state':
         mcp.set(m);
+        break;
+      case 'setup':
+        setup.set(m.state);
+        // The conversation gives way to the setup screen; what is typed meanwhile waits in the queue.
+        conversation.root.hidden = setup.shown;
+        composer.setBlocked(setup.shown);
+        break;
+      case 'setup-result':
+        setup.result(m);
         break;
     }
   };

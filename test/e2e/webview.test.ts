@@ -196,13 +196,13 @@ describe('chat webview in a real browser', function () {
     assert.equal(await stop.isVisible(), false);
     await sendHost(page, ev({ type: 'run-start', userText: 'go', messageIndex: 0 }));
     await stop.waitFor();
-    assert.equal(await page.locator('.send-button').isDisabled(), true);
+    assert.equal(await page.locator('.send-button').getAttribute('aria-label'), 'Queue (sent when the current run ends)');
     await stop.click();
     await waitForPosted(page, 'stop');
     await sendHost(page, ev({ type: 'done', status: 'stopped', text: 'Stopped by the user.', turns: 1, usage: { inputTokens: 10, outputTokens: 2 } }));
     await stop.waitFor({ state: 'hidden' });
     assert.match((await page.locator('.run-status').textContent()) ?? '', /Stopped/);
-    assert.equal(await page.locator('.send-button').isDisabled(), false);
+    assert.equal(await page.locator('.send-button').getAttribute('aria-label'), 'Send (Enter)');
 
     await page.getByRole('button', { name: 'New chat' }).click();
     await waitForPosted(page, 'new-chat');
@@ -252,26 +252,34 @@ describe('chat webview in a real browser', function () {
     assert.deepEqual(await waitForPosted(page, 'delete-conversation'), { type: 'delete-conversation', id: 'old' });
   });
 
-  it('approvals: one card, allow one and deny one with a reason, exact response; approval-closed removes it', async () => {
+  it('approvals: one click per call, a reason as a secondary action, the answer goes once every call has one', async () => {
     await sendHost(page, init(), {
       type: 'approval-request',
       requestId: 'r1',
       calls: [
-        { id: 'e1', name: 'apply_edit', summary: 'src/a.ts', access: 'write', arguments: '{"path":"src/a.ts"}' },
-        { id: 't1', name: 'run_tests', summary: 'rm -rf build && npm test', access: 'exec', arguments: '{"command":"rm -rf build && npm test"}' },
+        { id: 'e1', name: 'apply_edit', summary: 'src/a.ts', access: 'write', arguments: '{"path":"src/a.ts","oldText":"a = 1\\n","newText":"a = 2\\n"}', why: 'setting', setting: 'edit' },
+        { id: 't1', name: 'run_command', summary: 'rm -rf build', access: 'exec', arguments: '{"command":"rm -rf build && npm test"}', why: 'restricted', setting: 'command', agent: 'tests lane' },
       ],
     });
     const card = page.locator('.approval-card[data-request-id="r1"]');
     await card.waitFor();
     assert.equal(await page.locator('.approval-card').count(), 1);
-    assert.equal(await card.locator('h2').textContent(), 'Allow these 2 tool calls?');
-    const submit = card.getByRole('button', { name: 'Submit' });
-    assert.equal(await submit.isDisabled(), true, 'every call needs a decision first');
-    await card.locator('[data-call-id="e1"]').getByRole('button', { name: 'Allow' }).click();
-    await card.locator('[data-call-id="t1"]').getByRole('button', { name: 'Deny' }).click();
-    assert.equal(await card.locator('[data-call-id="t1"] .decision-deny').getAttribute('aria-pressed'), 'true');
-    await card.getByLabel('Reason for denying (optional)').fill('Do not delete the build folder');
-    await submit.click();
+    assert.equal(await card.locator('h2').textContent(), 'Allow 2 tool calls?');
+    // Why it asks, what each call would do, and who asked.
+    assert.deepEqual(await card.locator('.approval-why').allTextContents(), ['Asks because fanout.approval.edit is "ask".', 'Restricted Mode: this folder is not trusted, so commands always ask first.']);
+    assert.deepEqual(await card.locator('[data-call-id="e1"] .diff-line').allTextContents(), ['−a = 1', '+a = 2']);
+    assert.equal(await card.locator('[data-call-id="t1"] .command-line').textContent(), '$ rm -rf build && npm test');
+    assert.equal(await card.locator('[data-call-id="t1"] .agent-badge').textContent(), 'tests lane');
+    await card.getByRole('button', { name: 'Open diff' }).click();
+    assert.deepEqual(await waitForPosted(page, 'approval-diff'), { type: 'approval-diff', requestId: 'r1', callId: 'e1' });
+
+    await card.locator('[data-call-id="e1"]').getByRole('button', { name: 'Allow', exact: true }).click();
+    assert.equal(await card.locator('[data-call-id="e1"] .decision-state').textContent(), 'Allowed');
+    assert.equal((await posted(page)).some((m) => m.type === 'approval-response'), false, 'one call is still undecided');
+    await card.locator('[data-call-id="t1"]').getByRole('button', { name: 'Deny with a reason…' }).click();
+    const reason = card.getByLabel(/Reason for denying run_command/);
+    await reason.fill('Do not delete the build folder');
+    await reason.press('Enter');
     assert.deepEqual(await waitForPosted(page, 'approval-response'), {
       type: 'approval-response',
       requestId: 'r1',
@@ -283,9 +291,32 @@ describe('chat webview in a real browser', function () {
     await sendHost(page, { type: 'approval-closed', requestId: 'r1' });
     await card.waitFor({ state: 'detached' });
 
+    // A single call: one click answers.
     await sendHost(page, { type: 'approval-request', requestId: 'r2', calls: [{ id: 'e2', name: 'apply_edit', summary: 'b.ts', access: 'write', arguments: '{}' }] });
-    await page.locator('.approval-card[data-request-id="r2"]').getByRole('button', { name: 'Deny all' }).click();
+    await page.locator('.approval-card[data-request-id="r2"]').getByRole('button', { name: 'Deny', exact: true }).click();
     assert.deepEqual(await waitForPosted(page, 'approval-response', 2), { type: 'approval-response', requestId: 'r2', decisions: [{ id: 'e2', allowed: false }] });
+
+    // "Always allow edits in this workspace" (offered where safe) saves the setting and allows this card's edits.
+    await sendHost(page, {
+      type: 'approval-request',
+      requestId: 'r3',
+      calls: [
+        { id: 'e3', name: 'apply_edit', summary: 'c.ts', access: 'write', arguments: '{}', why: 'setting', setting: 'edit', alwaysAllow: true },
+        { id: 'r3a', name: 'read_file', summary: 'd.ts', access: 'read', arguments: '{}', why: 'setting', setting: 'read', alwaysAllow: true },
+      ],
+    });
+    const r3 = page.locator('.approval-card[data-request-id="r3"]');
+    await r3.getByRole('button', { name: 'Always allow edits in this workspace' }).click();
+    assert.deepEqual(await waitForPosted(page, 'approval-always'), { type: 'approval-always', setting: 'edit' });
+    await r3.getByRole('button', { name: 'Deny all' }).click();
+    assert.deepEqual(await waitForPosted(page, 'approval-response', 3), {
+      type: 'approval-response',
+      requestId: 'r3',
+      decisions: [
+        { id: 'e3', allowed: true },
+        { id: 'r3a', allowed: false },
+      ],
+    });
   });
 
   it('changed files: diff, keep, undo, keep all, undo all', async () => {
@@ -465,8 +496,8 @@ describe('chat webview in a real browser', function () {
     const second = page.locator('.user-message[data-message-index="4"]');
     await second.hover();
     await second.getByRole('button', { name: /Restore checkpoint/ }).click();
-    await second.locator('.confirm-bar').getByRole('button', { name: 'Restore' }).click();
-    assert.deepEqual(await waitForPosted(page, 'restore-checkpoint'), { type: 'restore-checkpoint', messageIndex: 4 });
+    await second.locator('.confirm-bar').getByRole('button', { name: 'Restore files' }).click();
+    assert.deepEqual(await waitForPosted(page, 'restore-checkpoint'), { type: 'restore-checkpoint', messageIndex: 4, conversation: false });
   });
 
   it('ignores malformed host messages with a console warning, and keeps working', async () => {

@@ -64,3 +64,81 @@ export function parallelBatch(): HostMessage[] {
     ev({ type: 'usage', turn: 1, usage: { inputTokens: 5210, outputTokens: 240 }, costUsd: 0.0123 }),
   ];
 }
+
+const LONG_PATH = 'src/some/deeply/nested/folder/structure/that/goes/on/and/on/withAVeryLongFileNameWithoutAnyBreaks.ts';
+
+/** Content that pushes a narrow view sideways if anything can: a wide table, a long code line, an unbroken path. */
+export function wideContent(): HostMessage[] {
+  const table = ['| tool | calls | wall | slowest | state | notes |', '|---|--:|--:|---|---|---|', '| read_file | 8 | 120 ms | src/agent/scheduler.ts | done | all in parallel while streaming |', '| run_tests | 2 | 1.2 s | npm test -- --grep scheduler | failed | exit code 1 |'].join('\n');
+  const code = '```ts\nexport const limit = pLimit(settings.maxConcurrentTools ?? DEFAULT_MAX_CONCURRENT_TOOLS); // a very long line that does not wrap\n```';
+  return [
+    ev({ type: 'run-start', userText: `Look at ${LONG_PATH} and tell me why the scheduler is slow`, messageIndex: 0 }),
+    ev({ type: 'turn-start', turn: 1 }),
+    ev({ type: 'text-delta', turn: 1, text: `Here is what I found in \`${LONG_PATH}\`:\n\n${table}\n\n${code}\n` }),
+  ];
+}
+
+/** The second turn of a run: an edit and a command that both wait for the user. */
+export function approvalTurn(turn = 2): { events: HostMessage[]; request: HostMessage } {
+  const edit = { id: 'ap_edit', name: 'apply_edit', arguments: JSON.stringify({ path: 'src/agent/loop.ts', oldText: 'const limit = 4;\nrun(limit);\n', newText: 'const limit = settings.maxConcurrentTools;\nrun(limit);\n' }) };
+  const cmd = { id: 'ap_cmd', name: 'run_command', arguments: JSON.stringify({ command: 'npm test -- --grep "scheduler overhead" && rm -rf coverage/tmp' }) };
+  const u = (callId: string, name: string, summary: string, state: 'queued' | 'awaiting_approval', atMs: number) => ev({ type: 'tool-update', turn, update: { callId, name, summary, state, atMs } });
+  return {
+    events: [
+      ev({ type: 'turn-start', turn }),
+      ev({ type: 'text-delta', turn, text: 'I will make the limit configurable and run the scheduler tests.' }),
+      ev({ type: 'tool-call', turn, call: edit, summary: 'src/agent/loop.ts', atMs: 30 }),
+      u('ap_edit', 'apply_edit', 'src/agent/loop.ts', 'queued', 30),
+      ev({ type: 'tool-call', turn, call: cmd, summary: 'npm test -- --grep "scheduler overhead"', atMs: 40 }),
+      u('ap_cmd', 'run_command', 'npm test', 'queued', 40),
+      u('ap_edit', 'apply_edit', 'src/agent/loop.ts', 'awaiting_approval', 60),
+      u('ap_cmd', 'run_command', 'npm test', 'awaiting_approval', 60),
+    ],
+    request: {
+      type: 'approval-request',
+      requestId: 'req-1',
+      calls: [
+        { id: 'ap_edit', name: 'apply_edit', summary: 'src/agent/loop.ts', access: 'write', arguments: edit.arguments, why: 'setting', setting: 'edit', alwaysAllow: true },
+        { id: 'ap_cmd', name: 'run_command', summary: 'npm test', access: 'exec', arguments: cmd.arguments, why: 'restricted', setting: 'command', alwaysAllow: false, agent: 'tests lane' },
+      ],
+    },
+  };
+}
+
+/** What follows the user's "Allow all": both calls run, then a final answer long enough to need scrolling. */
+export function afterApproval(turn = 2): HostMessage[] {
+  const u = (callId: string, name: string, summary: string, state: 'running' | 'done' | 'failed', atMs: number, extra: object = {}) => ev({ type: 'tool-update', turn, update: { callId, name, summary, state, atMs, ...extra } });
+  const answer = ['The limit now comes from `fanout.maxConcurrentTools`.', '', ...Array.from({ length: 30 }, (_, i) => `${i + 1}. Checked item number ${i + 1} of the review.`), '', 'FINAL-ANSWER-END'].join('\n');
+  return [
+    { type: 'approval-closed', requestId: 'req-1' },
+    u('ap_edit', 'apply_edit', 'src/agent/loop.ts', 'running', 5060),
+    u('ap_cmd', 'run_command', 'npm test', 'running', 5060),
+    u('ap_edit', 'apply_edit', 'src/agent/loop.ts', 'done', 5100, { durationMs: 40, result: { callId: 'ap_edit', name: 'apply_edit', ok: true, content: 'Applied.' } }),
+    u('ap_cmd', 'run_command', 'npm test', 'done', 6300, { durationMs: 1240, result: { callId: 'ap_cmd', name: 'run_command', ok: true, content: '$ npm test\nexit code 1 after 1.2 s\n1 failing' } }),
+    ev({
+      type: 'batch',
+      log: {
+        turn,
+        wallMs: 6310,
+        streamEndMs: 50,
+        calls: [
+          { id: 'ap_edit', name: 'apply_edit', summary: 'src/agent/loop.ts', ok: true, state: 'done', ms: 40, startMs: 5060, endMs: 5100, early: false, approvalStartMs: 60, approvalEndMs: 5050 },
+          { id: 'ap_cmd', name: 'run_command', summary: 'npm test', ok: true, state: 'done', ms: 1240, startMs: 5060, endMs: 6300, early: false, approvalStartMs: 60, approvalEndMs: 5050 },
+        ],
+      },
+    }),
+    ev({ type: 'turn-start', turn: turn + 1 }),
+    ev({ type: 'text-delta', turn: turn + 1, text: answer }),
+    ev({ type: 'done', status: 'final', text: answer, turns: turn + 1, usage: { inputTokens: 12000, outputTokens: 900 } }),
+  ];
+}
+
+export const changedFilesMessage = (): HostMessage => ({
+  type: 'changed-files',
+  files: [
+    { path: 'src/agent/loop.ts', state: 'pending', additions: 12, deletions: 3 },
+    { path: LONG_PATH, state: 'pending', additions: 140, deletions: 2 },
+    { path: 'README.md', state: 'kept', additions: 1, deletions: 0 },
+    { path: 'src/old.ts', state: 'undone', additions: 0, deletions: 0 },
+  ],
+});

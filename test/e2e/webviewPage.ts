@@ -68,6 +68,11 @@ const THEMES = {
     'editorSuggestWidget-selectedBackground': '#04395e',
     'chat-requestBackground': '#ffffff0a',
     'chat-requestBorder': '#ffffff1a',
+    'testing-iconPassed': '#73c991',
+    'testing-iconFailed': '#f14c4c',
+    'charts-purple': '#b180d7',
+    'diffEditor-insertedLineBackground': '#9bb95533',
+    'diffEditor-removedLineBackground': '#ff000033',
   },
   'vscode-light': {
     foreground: '#3b3b3b',
@@ -123,6 +128,11 @@ const THEMES = {
     'editorSuggestWidget-selectedBackground': '#e8e8e8',
     'chat-requestBackground': '#0000000a',
     'chat-requestBorder': '#0000001a',
+    'testing-iconPassed': '#388a34',
+    'testing-iconFailed': '#f14c4c',
+    'charts-purple': '#652d90',
+    'diffEditor-insertedLineBackground': '#9bb95533',
+    'diffEditor-removedLineBackground': '#ff000033',
   },
   'vscode-high-contrast': {
     foreground: '#ffffff',
@@ -170,6 +180,9 @@ const THEMES = {
     'editorSuggestWidget-background': '#000000',
     'editorSuggestWidget-border': '#6fc3df',
     'editorSuggestWidget-foreground': '#ffffff',
+    'testing-iconPassed': '#73c991',
+    'testing-iconFailed': '#f14c4c',
+    'charts-purple': '#b180d7',
   },
 } as const;
 

@@ -152,6 +152,24 @@ describe('agent loop over the OpenAI wire', () => {
     assert.ok(retry && retry.type === 'retry' && /sent nothing for 0 s/.test(retry.reason), JSON.stringify(retry));
   });
 
+  it('counts a turn stopped before the provider reported usage (estimated), in the run total and as a usage event', async () => {
+    const { config, messages, events } = await setup(() => ({ text: 'a long answer that streams slowly, '.repeat(20), chunkDelayMs: 20 }));
+    const stop = new AbortController();
+    const outcome = await runAgent(config, messages, 'explain', {
+      signal: stop.signal,
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'text-delta') stop.abort(new Error('stopped by the user'));
+      },
+    });
+    assert.equal(outcome.status, 'stopped');
+    const usage = events.filter((e) => e.type === 'usage');
+    assert.equal(usage.length, 1, 'one usage event for the stopped turn');
+    assert.ok(outcome.usage.inputTokens > 0 && outcome.usage.outputTokens > 0, `stopped turn counted: ${JSON.stringify(outcome.usage)}`);
+    const reported = usage[0]!.type === 'usage' ? usage[0]!.usage : undefined;
+    assert.deepEqual([reported?.inputTokens, reported?.outputTokens], [outcome.usage.inputTokens, outcome.usage.outputTokens]);
+  });
+
   it('a stop while the server hangs aborts the HTTP request at once', async () => {
     const stop = new AbortController();
     const { config, messages } = await setup(() => ({ kind: 'hang' }));

@@ -3,7 +3,7 @@ import type { UiAgentEvent } from '../../shared/protocol';
 import type { ToolCall, ToolResult } from '../../shared/transcript';
 import { formatMs, h, icon } from '../dom';
 import { Timeline } from './timeline';
-import { isFinal, summarizeArguments, ToolCard, type CallData } from './toolCards';
+import { isFinal, shownState, summarizeArguments, ToolCard, type CallData } from './toolCards';
 
 export type BatchLog = Extract<UiAgentEvent, { type: 'batch' }>['log'];
 export type CallUpdate = Extract<UiAgentEvent, { type: 'tool-update' }>['update'];
@@ -49,6 +49,8 @@ export class BatchView {
     const current = this.calls.find((c) => c.id === u.callId);
     const patch: Partial<CallData> = { name: u.name, state: u.state };
     if (u.summary) patch.summary = u.summary;
+    if (u.state === 'awaiting_approval') patch.approvalFrom ??= current?.approvalFrom ?? u.atMs;
+    else if (current?.approvalFrom !== undefined && current.approvalTo === undefined) patch.approvalTo = u.atMs;
     if (u.state === 'running') patch.startAt = u.atMs;
     else if (isFinal(u.state)) patch.endAt = u.atMs;
     else if (current?.queuedAt === undefined) patch.queuedAt = u.atMs;
@@ -65,7 +67,8 @@ export class BatchView {
     for (const c of log.calls) {
       const known = this.calls.find((x) => x.id === c.id);
       const ran = known?.startAt !== undefined || c.ms > 0 || c.state === 'done';
-      this.upsert(c.id, { name: c.name, summary: c.summary || known?.summary || '', state: c.state, startAt: ran ? c.startMs : undefined, endAt: c.endMs, durationMs: ran ? c.ms : undefined, sharedWith: c.sharedWith });
+      const approval = c.approvalStartMs !== undefined ? { approvalFrom: c.approvalStartMs, approvalTo: c.approvalEndMs ?? c.endMs } : {};
+      this.upsert(c.id, { name: c.name, summary: c.summary || known?.summary || '', state: c.state, startAt: ran ? c.startMs : undefined, endAt: c.endMs, durationMs: ran ? c.ms : undefined, sharedWith: c.sharedWith, ...approval });
     }
     this.refresh();
   }
@@ -79,6 +82,7 @@ export class BatchView {
   }
 
   private upsert(id: string, patch: Partial<CallData>): void {
+    if (patch.approvalFrom === undefined) delete patch.approvalFrom;
     let data = this.calls.find((c) => c.id === id);
     if (!data) {
       data = { id, name: '', summary: '', arguments: '', state: 'queued', ...patch };
@@ -96,11 +100,15 @@ export class BatchView {
     const n = this.calls.length;
     const parts = [`${n} call${n === 1 ? '' : 's'}`];
     if (this.log) {
-      // A shared call did not run: its leader's time is counted once.
+      // Tool time is running time only (a shared call did not run: its leader's time is counted once); the wall
+      // clock leaves out the time the batch waited for the user.
       const work = this.log.calls.reduce((sum, c) => sum + (c.sharedWith ? 0 : c.ms), 0);
-      parts.push(`${formatMs(this.log.wallMs)} wall`);
-      if (work > this.log.wallMs * 1.05) parts.push(`${formatMs(work)} of tool time`);
-      const failed = this.log.calls.filter((c) => !c.ok).length;
+      const user = userWaitMs(this.calls);
+      const wall = Math.max(0, this.log.wallMs - user);
+      parts.push(`${formatMs(wall)} wall`);
+      if (work > wall * 1.05) parts.push(`${formatMs(work)} of tool time`);
+      if (user > 0) parts.push(`${formatMs(user)} waiting for you`);
+      const failed = this.calls.filter((c) => shownState(c) !== 'done').length;
       if (failed) parts.push(`${failed} not ok`);
       const shared = this.log.calls.filter((c) => c.sharedWith).length;
       if (shared) parts.push(`${shared} shared`);
@@ -111,4 +119,11 @@ export class BatchView {
     this.stats.textContent = parts.join(' · ');
     this.timeline.render({ calls: this.calls, wallMs: this.log?.wallMs, streamEndMs: this.log?.streamEndMs });
   }
+}
+
+/** How long the batch waited for the user: the span from the first approval asked to the last one answered. */
+function userWaitMs(calls: readonly CallData[]): number {
+  const asked = calls.filter((c) => c.approvalFrom !== undefined && c.approvalTo !== undefined);
+  if (!asked.length) return 0;
+  return Math.max(0, Math.max(...asked.map((c) => c.approvalTo!)) - Math.min(...asked.map((c) => c.approvalFrom!)));
 }

@@ -19,6 +19,9 @@ export interface CallData {
   result?: ToolResult;
   /** An identical earlier call of the batch ran once for both; this one took its result. */
   sharedWith?: string;
+  /** When the call started and stopped waiting for the user's approval (ms since the batch started). */
+  approvalFrom?: number;
+  approvalTo?: number;
 }
 
 const TOOL_ICONS: Record<string, string> = {
@@ -26,6 +29,7 @@ const TOOL_ICONS: Record<string, string> = {
   search_workspace: 'search',
   list_files: 'list-tree',
   run_tests: 'beaker',
+  run_command: 'terminal',
   apply_edit: 'edit',
 };
 
@@ -43,6 +47,21 @@ const STATES: Record<CallState, { label: string; icon: string }> = {
 };
 
 export const isFinal = (s: CallState): boolean => s === 'done' || s === 'failed' || s === 'cancelled' || s === 'denied';
+
+/**
+ * The state to show. A test run or command that ran to its end is "done" for the scheduler (its output is a good
+ * result for the model), but one that exited non-zero or was killed failed for the user.
+ */
+export function shownState(data: Pick<CallData, 'state' | 'result'>): CallState {
+  return data.state === 'done' && data.result && commandFailed(data.result.content) ? 'failed' : data.state;
+}
+
+/** `$ npm test` / `exit code 1 after 1.2 s` / `killed (timeout)` as the first lines of a command's output. */
+export function commandFailed(content: string): boolean {
+  const head = content.split('\n', 2);
+  const status = head[0]?.startsWith('$ ') ? head[1] : head[0];
+  return /^(exit code [1-9]\d*|exit code -\d+|killed\b)/.test(status ?? '');
+}
 
 export class ToolCard {
   readonly el: HTMLDetailsElement;
@@ -76,19 +95,22 @@ export class ToolCard {
   }
 
   update(data: CallData): void {
-    const state = STATES[data.state];
-    this.el.dataset.state = data.state;
+    const shown = shownState(data);
+    const state = STATES[shown];
+    this.el.dataset.state = shown;
     this.shared.hidden = !data.sharedWith;
     this.shared.title = data.sharedWith ? `Identical to call ${data.sharedWith} of this batch: it ran once and both got its result.` : '';
     this.summaryText.textContent = data.summary;
     this.summaryText.title = data.summary;
-    this.badge.replaceChildren(icon(state.icon, ...(data.state === 'running' ? ['codicon-modifier-spin'] : [])), h('span', {}, state.label));
+    const label = shown !== data.state ? 'Failed (exit code)' : state.label;
+    this.badge.title = label;
+    this.badge.replaceChildren(icon(state.icon, ...(data.state === 'running' ? ['codicon-modifier-spin'] : [])), h('span', {}, label));
     this.duration.textContent = data.durationMs !== undefined ? formatMs(data.durationMs) : '';
     this.argsPre.textContent = prettyArguments(data.arguments);
     if (data.result) {
       this.resultSection.hidden = false;
       this.resultPre.textContent = data.result.content || '(empty)';
-      this.resultPre.classList.toggle('is-error', !data.result.ok);
+      this.resultPre.classList.toggle('is-error', !data.result.ok || shown === 'failed');
     }
   }
 }
