@@ -5,6 +5,8 @@ export interface ApprovalRequest {
   name: string;
   summary: string;
   access: AccessClass;
+  /** The `fanout.approval` key that made it ask (absent: the access class's own). */
+  kind?: ApprovalKind;
   arguments: string;
   /** The subagent that asks ("sub-1"); absent for the main agent. */
   agent?: string;

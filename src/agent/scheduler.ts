@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { ToolCall, ToolResult } from '../shared/transcript';
-import type { FileAccess, ToolContext, ToolDefinition, ToolRegistry } from '../tools/tool';
+import { approvalKind, type FileAccess, type ToolContext, type ToolDefinition, type ToolRegistry } from '../tools/tool';
 import { formatToolError, ToolError, type ToolErrorCode } from '../tools/toolError';
 import { truncateMiddle } from '../tools/truncate';
 import type { ApprovalGate, ApprovalRequest } from './approvals';
@@ -404,19 +404,19 @@ export class Batch {
     await new Promise<void>((r) => setImmediate(r));
     const pending = this.pendingApprovals.splice(0);
     if (!pending.length || !this.scheduler.options.approvals) return;
-    const askedAt = Date.now() - this.started;
+    const askedAt = this.now();
     for (const { entry } of pending) entry.log.approvalStartMs = askedAt;
     try {
       const decisions = await this.scheduler.options.approvals.request(
         pending.map(({ entry }) => {
           const p = entry.prepared as Extract<PreparedCall, { ok: true }>;
-          const request: ApprovalRequest = { id: p.call.id, name: p.call.name, summary: p.summary, access: p.tool.access, arguments: p.call.arguments };
+          const request: ApprovalRequest = { id: p.call.id, name: p.call.name, summary: p.summary, access: p.tool.access, kind: approvalKind(p.tool), arguments: p.call.arguments };
           if (this.owner.agent) request.agent = this.owner.agent;
           return request;
         }),
         this.signal,
       );
-      const answeredAt = Date.now() - this.started;
+      const answeredAt = this.now();
       for (const { entry, decide } of pending) {
         entry.log.approvalEndMs = answeredAt;
         decide.resolve(decisions.get(entry.prepared.call.id) ?? { allowed: false, reason: 'no decision' });

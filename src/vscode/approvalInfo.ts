@@ -2,15 +2,14 @@ import * as vscode from 'vscode';
 import type { ApprovalPrompt } from '../agent/approvalBroker';
 import type { ApprovalRequest } from '../agent/approvals';
 import type { ApprovalCall, HostMessage } from '../shared/protocol';
+import { approvalKind } from '../tools/tool';
 
 /** The `fanout.approval` keys a user may set to "auto" from an approval card ("Always allow … in this workspace"). */
 const ALWAYS_ALLOWABLE = new Set(['read', 'edit', 'runTests']);
 
-/** Which `fanout.approval` key governs a call: by its access class, commands other than the test run apart. */
-export function approvalSetting(call: Pick<ApprovalRequest, 'name' | 'access'>): string {
-  if (call.access === 'read') return 'read';
-  if (call.access === 'write') return 'edit';
-  return call.name === 'run_tests' ? 'runTests' : 'command';
+/** Which `fanout.approval` key governs a call (the scheduler says; older requests fall back to the access class). */
+function approvalSetting(call: Pick<ApprovalRequest, 'kind' | 'access'>): string {
+  return call.kind ?? approvalKind(call);
 }
 
 /**
@@ -22,8 +21,9 @@ export function describeApproval(call: ApprovalRequest): ApprovalCall {
   const setting = approvalSetting(call);
   const trusted = vscode.workspace.isTrusted;
   const configured = (vscode.workspace.getConfiguration('fanout').get<Record<string, unknown>>('approval') ?? {})[setting];
-  const why = !trusted && configured !== 'ask' && (setting === 'runTests' || setting === 'command') ? 'restricted' : 'setting';
-  return { ...call, why, setting, alwaysAllow: trusted && ALWAYS_ALLOWABLE.has(setting) };
+  const why = !trusted && configured !== 'ask' && ['runTests', 'command', 'network'].includes(setting) ? 'restricted' : 'setting';
+  const { kind: _kind, ...shown } = call;
+  return { ...shown, why, setting, alwaysAllow: trusted && ALWAYS_ALLOWABLE.has(setting) };
 }
 
 /** "Always allow": `fanout.approval.<setting>` = "auto" in this workspace's settings. False when it is not allowed. */
