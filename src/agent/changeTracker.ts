@@ -20,10 +20,32 @@ export interface Restore {
  * - Checkpoints: per user message, the text each file had before the agent first changed it after that message.
  *   Restoring message k puts back every file changed in k's run or later, each to its earliest recorded text.
  */
+/** The tracker as plain JSON (undefined texts as null), to survive a window reload. */
+export interface SavedChanges {
+  pending: [string, string | null][];
+  decided: ChangedFile[];
+  checkpoints: { messageIndex: number; before: [string, string | null][] }[];
+}
+
+const toJson = (m: Map<string, Snapshot>): [string, string | null][] => [...m].map(([p, t]) => [p, t ?? null]);
+const fromJson = (e: [string, string | null][]): Map<string, Snapshot> => new Map(e.map(([p, t]) => [p, t ?? undefined]));
+
 export class ChangeTracker {
   private readonly pending = new Map<string, Snapshot>();
   private readonly decided = new Map<string, ChangedFile>();
   private checkpoints: { messageIndex: number; before: Map<string, Snapshot> }[] = [];
+
+  save(): SavedChanges {
+    return { pending: toJson(this.pending), decided: [...this.decided.values()], checkpoints: this.checkpoints.map((c) => ({ messageIndex: c.messageIndex, before: toJson(c.before) })) };
+  }
+
+  /** Takes back a saved state (after a reload), unless the agent already wrote something in this window. */
+  load(saved: SavedChanges): void {
+    if (this.pending.size || this.checkpoints.length) return;
+    for (const [p, t] of fromJson(saved.pending)) this.pending.set(p, t);
+    for (const f of saved.decided) this.decided.set(f.path, f);
+    this.checkpoints = saved.checkpoints.map((c) => ({ messageIndex: c.messageIndex, before: fromJson(c.before) }));
+  }
 
   /** A user message is about to run: changes from now on belong to its checkpoint. */
   beginCheckpoint(messageIndex: number): void {

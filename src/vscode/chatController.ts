@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { ApprovalBroker } from '../agent/approvalBroker';
 import { ChatSession, SessionBusyError } from '../agent/chatSession';
 import { newConversation, summaryOf, type Conversation } from '../agent/conversation';
-import type { ConversationStore } from '../agent/conversationStore';
+import type { BlobStore, ConversationStore } from '../agent/conversationStore';
+import type { SavedChanges } from '../agent/changeTracker';
 import { FileLocks } from '../agent/fileLocks';
 import type { RunOutcome } from '../agent/loop';
 import { actionsForError } from '../agent/uiEvents';
@@ -38,6 +39,8 @@ export interface ChatControllerDeps {
   logger: Logger;
   /** Remembers which chat was open, to reopen it after a window reload. */
   state: vscode.Memento;
+  /** Each chat's review state (originals for Keep/Undo, checkpoints), one JSON file per chat in the workspace storage. */
+  changeFiles: BlobStore;
 }
 
 /**
@@ -196,7 +199,10 @@ export class ChatController implements vscode.Disposable {
   private async restoreActive(): Promise<void> {
     const id = this.deps.state.get<string>(ACTIVE_KEY);
     const c = id ? await this.deps.store.load(id).catch(() => undefined) : undefined;
-    if (c && this.active.conversation.messages.length === 0 && !this.active.running) this.active = this.sessions.get(c.id) ?? this.createSession(c);
+    if (c && this.active.conversation.messages.length === 0 && !this.active.running) {
+      this.active = this.sessions.get(c.id) ?? this.createSession(c);
+      await this.loadChanges(this.active);
+    }
   }
 
   async openConversation(id: string): Promise<void> {
@@ -207,6 +213,7 @@ export class ChatController implements vscode.Disposable {
       return this.postHistory();
     }
     this.activate(known ?? this.createSession(c!));
+    if (!known) await this.loadChanges(this.active);
     await this.showActive();
   }
 
@@ -286,6 +293,22 @@ export class ChatController implements vscode.Disposable {
 
   async postChangedFiles(): Promise<void> {
     this.deps.view.post({ type: 'changed-files', files: await this.changedFiles() });
+    await this.saveChanges(this.active);
+  }
+
+  /** Review state survives a window reload: saved whenever it changes, read back when a stored chat is reopened. */
+  private async saveChanges(session: ChatSession): Promise<void> {
+    const name = `${session.conversation.id}.json`;
+    const saved = session.changes.save();
+    const empty = !saved.pending.length && !saved.checkpoints.length && !saved.decided.length;
+    await (empty ? this.deps.changeFiles.delete(name) : this.deps.changeFiles.write(name, JSON.stringify(saved))).catch((e: unknown) =>
+      this.deps.logger.warn(`could not save the review state: ${(e as Error).message}`),
+    );
+  }
+
+  private async loadChanges(session: ChatSession): Promise<void> {
+    const text = await this.deps.changeFiles.read(`${session.conversation.id}.json`).catch(() => undefined);
+    if (text) session.changes.load(JSON.parse(text) as SavedChanges);
   }
 
   /** Agent writes come in bursts (a batch of edits): one update for the burst. */

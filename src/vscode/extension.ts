@@ -29,7 +29,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const storage = vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'conversations');
   const store = new ConversationStore(workspaceFsBlobs(storage), logger);
   const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, logger, (msg) => routeMessage({ chat, view, setup }, msg));
-  const chat = new ChatController({ view, store, settings, keys, logger, state: context.workspaceState });
+  const changeFiles = workspaceFsBlobs(vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'changes'));
+  const chat = new ChatController({ view, store, settings, keys, logger, state: context.workspaceState, changeFiles });
   const setup = new SetupFlow({ view, keys, settings, logger });
   shutdown = () => chat.shutdown();
   context.subscriptions.push(

@@ -148,3 +148,22 @@ describe('TrackingWorkspace', () => {
     }
   });
 });
+
+describe('ChangeTracker across a window reload', () => {
+  it('saves and loads pending originals (created files included), decisions and checkpoints as JSON', () => {
+    const before = new ChangeTracker();
+    before.beginCheckpoint(0);
+    before.recordWrite('a.ts', 'one\n');
+    before.recordWrite('new.ts', undefined);
+    before.recordWrite('b.ts', 'b\n');
+    before.keep('b.ts', () => 'B\n');
+    const after = new ChangeTracker();
+    after.load(JSON.parse(JSON.stringify(before.save())));
+    assert.deepEqual(after.pendingPaths().sort(), ['a.ts', 'new.ts']);
+    assert.equal(after.original('a.ts'), 'one\n');
+    assert.equal(after.original('new.ts'), undefined, 'a file the agent created stays "created" (undo deletes it)');
+    assert.deepEqual(after.undoPlan('new.ts'), [{ path: 'new.ts', content: undefined }]);
+    assert.deepEqual(after.restorePlan(0).map((r) => r.path).sort(), ['a.ts', 'b.ts', 'new.ts']);
+    assert.deepEqual(after.changedFiles(() => 'two\n').find((f) => f.path === 'b.ts')?.state, 'kept');
+  });
+});
