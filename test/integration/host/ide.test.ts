@@ -56,8 +56,10 @@ describe('IDE tools on the built-in TypeScript language features', () => {
     const [main, bad] = resultsOf('get_diagnostics');
     assert.match(main, /^ide\/main\.ts:3:14 error Type 'string' is not assignable to type 'number'\. \(ts\)$/m, main);
     assert.match(bad, /^ide\/bad\.ts:1:14 error Type 'string' is not assignable to type 'number'\. \(ts\)$/m, bad);
-    // TypeScript checks only files shown in tabs: the tool showed each file in the background and closed it again.
+    // TypeScript checks only files shown in tabs: the tool showed bad.ts in the background and closed it again.
+    // (main.ts is left out: a tab with unsaved text is never closed, and under heavy load VS Code may not have
+    // finished saving the agent's edit yet.)
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => (t.input instanceof vscode.TabInputText ? vscode.workspace.asRelativePath(t.input.uri) : ''));
-    assert.deepEqual(tabs.filter((p) => p.startsWith('ide/')), [], 'the tabs get_diagnostics opened are closed');
+    assert.ok(!tabs.includes('ide/bad.ts'), `the tab get_diagnostics opened is closed (tabs: ${tabs.join(', ')})`);
   });
 });
