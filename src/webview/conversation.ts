@@ -7,6 +7,7 @@ import { confirmInline } from './confirm';
 import { button, h, icon, isNearBottom } from './dom';
 import { BatchView } from './render/batch';
 import { ErrorBlock, noticeLine, retryLine, statusLine } from './render/notices';
+import { SubagentLanes } from './render/subagents';
 import { describeUsage, TurnView } from './render/turn';
 import type { ViewState } from './state';
 
@@ -31,6 +32,8 @@ export class Conversation {
   /** Where the view last scrolled itself to; a scroll position above it was the user's doing. */
   private autoTop = 0;
   private scrollSave = 0;
+  /** Subagents' lanes, inside the cards of the delegate calls that started them. */
+  private readonly lanes = new SubagentLanes(this.el, () => this.stick());
 
   constructor(
     private readonly hooks: ConversationHooks,
@@ -71,6 +74,7 @@ export class Conversation {
   }
 
   show(view: ConversationView): void {
+    this.lanes.reset();
     for (const t of this.turns.values()) t.batch?.dispose();
     this.id = view.id;
     this.turns = new Map();
@@ -109,10 +113,17 @@ export class Conversation {
   }
 
   handle(event: UiAgentEvent): void {
+    if ('agent' in event && event.agent) {
+      this.lanes.handle(event);
+      // A subagent's tokens and cost are the conversation's too.
+      if (event.type === 'usage') this.addTotal(event.usage, event.costUsd);
+      return;
+    }
     switch (event.type) {
       case 'run-start':
         this.el.querySelector(':scope > .empty-state')?.remove();
         this.turns = new Map();
+        this.lanes.reset();
         this.append(this.userMessage(event.userText, event.messageIndex));
         this.hooks.onRunning(true);
         break;
@@ -136,13 +147,7 @@ export class Conversation {
         break;
       case 'usage':
         this.turn(event.turn).addUsage(event.usage, event.costUsd);
-        // The conversation total is the view's total plus every usage since: exact after a reload mid-run too,
-        // where `done` (the whole run's usage) would count the turns before the reload twice.
-        this.total = {
-          usage: addUsage(this.total.usage, event.usage),
-          costUsd: event.costUsd === undefined ? this.total.costUsd : (this.total.costUsd ?? 0) + event.costUsd,
-        };
-        this.hooks.onTotals(this.total.usage, this.total.costUsd);
+        this.addTotal(event.usage, event.costUsd);
         break;
       case 'retry':
         this.clearRetry();
@@ -158,6 +163,15 @@ export class Conversation {
         this.finishRun(event);
         break;
     }
+  }
+
+  /**
+   * The conversation total is the view's total plus every usage since: exact after a reload mid-run too, where `done`
+   * (the whole run's usage) would count the turns before the reload twice.
+   */
+  private addTotal(usage: Usage, costUsd: number | undefined): void {
+    this.total = { usage: addUsage(this.total.usage, usage), costUsd: costUsd === undefined ? this.total.costUsd : (this.total.costUsd ?? 0) + costUsd };
+    this.hooks.onTotals(this.total.usage, this.total.costUsd);
   }
 
   /** An `error` from the host. When it explains the run that just failed, its actions join that error in place. */

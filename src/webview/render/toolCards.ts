@@ -31,6 +31,7 @@ const TOOL_ICONS: Record<string, string> = {
   run_tests: 'beaker',
   run_command: 'terminal',
   apply_edit: 'edit',
+  delegate: 'organization',
 };
 
 export const toolIcon = (name: string): string => TOOL_ICONS[name] ?? 'tools';

@@ -1,0 +1,150 @@
+// Subagents in the chat: each delegate card opens into a lane for the subagent it started, with the subagent's own
+// live turns (text, batch, timeline), its status, turns and cost. Events arrive tagged with the agent ("sub-1").
+import type { UiAgentEvent } from '../../shared/protocol';
+import { addUsage, type Usage } from '../../shared/transcript';
+import { h, icon } from '../dom';
+import { describeUsage, TurnView } from './turn';
+
+type SubagentEvent = Extract<UiAgentEvent, { type: 'subagent' }>;
+
+const STATUS: Record<SubagentEvent['status'], { label: string; icon: string }> = {
+  started: { label: 'Running', icon: 'loading' },
+  done: { label: 'Done', icon: 'check' },
+  failed: { label: 'Failed', icon: 'error' },
+};
+
+class Lane {
+  readonly el: HTMLElement;
+  private readonly turns = new Map<number, TurnView>();
+  private readonly body = h('div', { class: 'subagent-turns' });
+  private readonly badge = h('span', { class: 'badge subagent-status' });
+  private readonly stats = h('span', { class: 'subagent-stats' });
+  private readonly outcome = h('div', { class: 'subagent-outcome', hidden: true });
+  private usage: Usage = addUsage(undefined, undefined);
+  private costUsd?: number;
+  private turnCount = 0;
+  private status: SubagentEvent['status'] = 'started';
+
+  constructor(
+    readonly agent: string,
+    description: string,
+    private readonly onRendered: () => void,
+  ) {
+    this.el = h(
+      'section',
+      { class: 'subagent-lane', 'data-agent': agent, 'aria-label': `Subagent ${agent}: ${description}` },
+      h('div', { class: 'subagent-header' }, icon('organization'), h('span', { class: 'subagent-name' }, agent), h('span', { class: 'subagent-description', title: description }, description), this.badge, this.stats),
+      this.body,
+      this.outcome,
+    );
+    this.refresh();
+  }
+
+  handle(event: UiAgentEvent): void {
+    switch (event.type) {
+      case 'subagent':
+        this.status = event.status;
+        this.turnCount = Math.max(this.turnCount, event.turns);
+        if (event.costUsd !== undefined) this.costUsd = event.costUsd;
+        if (event.status !== 'started') {
+          for (const t of this.turns.values()) t.end();
+          if (event.status === 'failed' && event.text) {
+            this.outcome.hidden = false;
+            this.outcome.textContent = event.text;
+          }
+        }
+        break;
+      case 'turn-start':
+        this.turnCount = Math.max(this.turnCount, event.turn);
+        this.turn(event.turn);
+        break;
+      case 'text-delta':
+        this.turn(event.turn).appendText(event.text);
+        break;
+      case 'tool-call':
+        this.turn(event.turn).ensureBatch().addCall(event.call, event.summary);
+        break;
+      case 'tool-update':
+        this.turn(event.turn).ensureBatch().update(event.update);
+        break;
+      case 'batch':
+        this.turn(event.log.turn).ensureBatch().finish(event.log);
+        break;
+      case 'usage':
+        this.turn(event.turn).addUsage(event.usage, event.costUsd);
+        this.usage = addUsage(this.usage, event.usage);
+        if (event.costUsd !== undefined) this.costUsd = (this.costUsd ?? 0) + event.costUsd;
+        break;
+      case 'turn-reset':
+        this.turns.get(event.turn)?.reset();
+        break;
+      default:
+        break;
+    }
+    this.refresh();
+  }
+
+  dispose(): void {
+    for (const t of this.turns.values()) t.batch?.dispose();
+  }
+
+  private turn(n: number): TurnView {
+    let t = this.turns.get(n);
+    if (!t) {
+      t = new TurnView(n, this.onRendered);
+      this.turns.set(n, t);
+      this.body.appendChild(t.el);
+    }
+    return t;
+  }
+
+  private refresh(): void {
+    const s = STATUS[this.status];
+    this.el.dataset.status = this.status;
+    this.badge.replaceChildren(icon(s.icon, ...(this.status === 'started' ? ['codicon-modifier-spin'] : [])), h('span', {}, s.label));
+    const turns = `${this.turnCount} turn${this.turnCount === 1 ? '' : 's'}`;
+    this.stats.textContent = this.usage.inputTokens || this.usage.outputTokens || this.costUsd !== undefined ? `${turns} · ${describeUsage(this.usage, this.costUsd)}` : turns;
+  }
+}
+
+/**
+ * The run's subagent lanes. A lane is created by the subagent's `started` event and placed inside the card of the
+ * delegate call that started it (found by call id), which opens; without that card it goes at the end of the log.
+ */
+export class SubagentLanes {
+  private lanes = new Map<string, Lane>();
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly onRendered: () => void,
+  ) {}
+
+  handle(event: UiAgentEvent & { agent?: string }): void {
+    if (!event.agent) return;
+    let lane = this.lanes.get(event.agent);
+    if (event.type === 'subagent' && event.status === 'started') {
+      lane?.dispose();
+      lane?.el.remove();
+      lane = new Lane(event.agent, event.description, this.onRendered);
+      this.lanes.set(event.agent, lane);
+      this.place(lane, event.callId);
+    }
+    lane?.handle(event);
+    this.onRendered();
+  }
+
+  /** A new run or a redrawn conversation: labels start again at sub-1. */
+  reset(): void {
+    for (const l of this.lanes.values()) l.dispose();
+    this.lanes = new Map();
+  }
+
+  private place(lane: Lane, callId: string): void {
+    const card = Array.from(this.root.querySelectorAll<HTMLDetailsElement>('details.tool-card')).reverse().find((c) => c.dataset.callId === callId);
+    const body = card?.querySelector('.tool-body');
+    if (!card || !body) return void this.root.appendChild(lane.el);
+    card.classList.add('has-subagent');
+    card.open = true;
+    body.prepend(lane.el);
+  }
+}

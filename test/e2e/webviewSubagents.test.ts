@@ -1,0 +1,104 @@
+// Subagent lanes in a real browser under the extension's CSP: a delegate card opens into a lane per subagent with its
+// own live turn, batch and timeline, status, turns and cost; subagent usage adds to the conversation total.
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { UiAgentEvent } from '../../src/shared/protocol';
+import { ev, init } from './webviewFixtures';
+import { sendHost, startWebviewHost, waitForPosted, type WebviewHost } from './webviewPage';
+
+const ROOT = resolve(__dirname, '../..');
+const CHROMIUM = '/usr/bin/chromium';
+
+const call = (id: string, name: string, args: object) => ({ id, name, arguments: JSON.stringify(args) });
+const sub = (agent: string, callId: string, status: 'started' | 'done' | 'failed', turns: number, extra: Partial<Extract<UiAgentEvent, { type: 'subagent' }>> = {}) =>
+  ev({ type: 'subagent', agent, callId, description: `part ${agent}`, status, turns, model: 'gpt-4.1', ...extra });
+
+describe('chat webview: subagent lanes', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let host: WebviewHost;
+  let context: BrowserContext;
+  let page: Page;
+  let consoleErrors: string[];
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+    await promisify(execFile)(process.execPath, ['esbuild.mjs', 'webview'], { cwd: ROOT });
+    host = await startWebviewHost();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'] });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await host?.close();
+  });
+
+  beforeEach(async () => {
+    context = await browser.newContext({ viewport: { width: 420, height: 860 } });
+    page = await context.newPage();
+    consoleErrors = [];
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    await page.goto(host.origin);
+    await waitForPosted(page, 'ready');
+  });
+
+  afterEach(async () => {
+    const violations = await page.evaluate(() => window.__violations);
+    await context.close();
+    assert.deepEqual(violations, [], 'CSP violations');
+    assert.deepEqual(consoleErrors, [], 'console errors');
+  });
+
+  it('opens each delegate card into its subagent\'s lane, live, and adds subagent cost to the total', async () => {
+    const d1 = call('d1', 'delegate', { prompt: 'review src/a', description: 'review a' });
+    const d2 = call('d2', 'delegate', { prompt: 'review src/b', description: 'review b' });
+    await sendHost(
+      page,
+      init(),
+      ev({ type: 'run-start', userText: 'review everything', messageIndex: 0 }),
+      ev({ type: 'turn-start', turn: 1 }),
+      ev({ type: 'tool-call', turn: 1, call: d1, summary: 'review a', atMs: 10 }),
+      ev({ type: 'tool-call', turn: 1, call: d2, summary: 'review b', atMs: 12 }),
+      ev({ type: 'tool-update', turn: 1, update: { callId: 'd1', name: 'delegate', summary: 'review a', state: 'running', atMs: 20 } }),
+      ev({ type: 'tool-update', turn: 1, update: { callId: 'd2', name: 'delegate', summary: 'review b', state: 'running', atMs: 21 } }),
+      sub('sub-1', 'd1', 'started', 0),
+      sub('sub-2', 'd2', 'started', 0),
+      ev({ type: 'turn-start', turn: 1, agent: 'sub-1' }),
+      ev({ type: 'text-delta', turn: 1, text: 'Reading a.', agent: 'sub-1' }),
+      ev({ type: 'tool-call', turn: 1, call: call('s1c1', 'read_file', { path: 'src/a.ts' }), summary: 'src/a.ts', atMs: 5, agent: 'sub-1' }),
+      ev({ type: 'tool-update', turn: 1, update: { callId: 's1c1', name: 'read_file', summary: 'src/a.ts', state: 'running', atMs: 6 }, agent: 'sub-1' }),
+      ev({ type: 'usage', turn: 1, usage: { inputTokens: 1000, outputTokens: 100 }, costUsd: 0.5, agent: 'sub-1' }),
+    );
+    const lane1 = page.locator('.tool-card[data-call-id="d1"] .subagent-lane[data-agent="sub-1"]');
+    await lane1.waitFor();
+    assert.equal(await page.locator('.tool-card[data-call-id="d1"]').evaluate((el) => (el as HTMLDetailsElement).open), true, 'the delegate card opened');
+    assert.equal(await lane1.locator('.subagent-description').textContent(), 'part sub-1');
+    assert.equal(await lane1.locator('.subagent-status').textContent(), 'Running');
+    assert.equal(await lane1.locator('.turn[data-turn="1"] .assistant-text').textContent().then((t) => t?.trim()), 'Reading a.');
+    await lane1.locator('.tool-card[data-call-id="s1c1"][data-state="running"]').waitFor();
+    assert.equal(await page.locator('.tool-card[data-call-id="d2"] .subagent-lane[data-agent="sub-2"]').count(), 1, 'one lane per subagent, in its own card');
+    assert.equal(await page.locator('.subagent-lane').count(), 2);
+    // The subagent's call is in its lane, not in the main turn's batch.
+    assert.equal(await page.locator('.conversation > .turn > .batch > .tool-cards > .tool-card').count(), 2);
+
+    await sendHost(
+      page,
+      ev({ type: 'tool-update', turn: 1, update: { callId: 's1c1', name: 'read_file', summary: 'src/a.ts', state: 'done', atMs: 30, durationMs: 24, result: { callId: 's1c1', name: 'read_file', ok: true, content: 'x' } }, agent: 'sub-1' }),
+      ev({ type: 'batch', log: { turn: 1, agent: 'sub-1', wallMs: 40, calls: [{ id: 's1c1', name: 'read_file', summary: 'src/a.ts', ok: true, state: 'done', ms: 24, startMs: 6, endMs: 30, early: true }] }, agent: 'sub-1' }),
+      ev({ type: 'turn-start', turn: 2, agent: 'sub-1' }),
+      sub('sub-1', 'd1', 'done', 2, { costUsd: 0.5 }),
+      sub('sub-2', 'd2', 'failed', 1, { text: 'Subagent sub-2 failed after 1 turn: overloaded.' }),
+    );
+    await page.locator('.subagent-lane[data-agent="sub-1"][data-status="done"]').waitFor();
+    assert.match((await lane1.locator('.subagent-stats').textContent()) ?? '', /^2 turns · 1\.0k in · 100 out · ≈ \$0\.500/);
+    const lane2 = page.locator('.subagent-lane[data-agent="sub-2"]');
+    assert.equal(await lane2.getAttribute('data-status'), 'failed');
+    assert.equal(await lane2.locator('.subagent-outcome').textContent(), 'Subagent sub-2 failed after 1 turn: overloaded.');
+    assert.match((await page.locator('.totals').textContent()) ?? '', /≈ \$0\.500/, 'the subagent\'s cost is in the conversation total');
+  });
+});
