@@ -315,9 +315,24 @@ export class Batch {
       // calls overtake. A call that runs an agent takes no global slot (see ToolDefinition.runsAgent): its own cap
       // (maxSubagents) holds it.
       const limiters = options.sequential && !runsAgent ? [] : this.scheduler.limitersFor(prepared.tool);
-      const work = () => this.execute(entry, releaseLater);
+      // Waiting for a slot ends at a stop like any other wait; once the slot is granted the call runs to its own end.
+      const granted = deferred<void>();
+      let running: Promise<ToolResult> | undefined;
+      const work = () => {
+        running = this.execute(entry, releaseLater);
+        granted.resolve();
+        return running;
+      };
       const slot = limiters.reduceRight<() => Promise<ToolResult>>((inner, limit) => () => limit(inner), runsAgent ? work : () => this.scheduler.globalLimit(work));
-      return await slot();
+      // A call stopped while queued still passes through its slot later, to leave at once (execute checks the stop).
+      slot().catch(() => undefined);
+      try {
+        await this.until(granted.promise);
+      } catch (e) {
+        // The stop came as the slot was granted: the call is running, and ends with its own outcome.
+        if (!running) throw e;
+      }
+      return await running!;
     } catch (e) {
       if (!released) lock.release();
       released = true;

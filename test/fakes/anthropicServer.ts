@@ -56,11 +56,12 @@ export class FakeAnthropicServer extends FakeHttpServer {
 
 type Event = [name: string, data: unknown];
 
-function events(turn: AnthropicTurn, model: string): { list: Event[]; dropAt?: number } {
+function events(turn: AnthropicTurn, model: string): { list: Event[]; dropAt?: number; holdAt?: number } {
   const usage = turn.usage ?? { prompt_tokens: 100, completion_tokens: 20 };
   const cache = { cache_read_input_tokens: turn.cacheReadTokens ?? 0, cache_creation_input_tokens: turn.cacheWriteTokens ?? 0 };
   const list: Event[] = [];
   let dropAt: number | undefined;
+  let holdAt: number | undefined;
   list.push([
     'message_start',
     {
@@ -89,6 +90,7 @@ function events(turn: AnthropicTurn, model: string): { list: Event[]; dropAt?: n
     for (const [f, fragment] of argFragments(argsText(call.arguments), turn.argChunk).entries()) {
       list.push(['content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: fragment } }]);
       if (f === 0 && n === turn.dropInCall) dropAt = list.length;
+      if (f === 0 && n === turn.holdInCall?.call) holdAt = list.length;
     }
     list.push(['content_block_stop', { type: 'content_block_stop', index }]);
     index++;
@@ -96,13 +98,13 @@ function events(turn: AnthropicTurn, model: string): { list: Event[]; dropAt?: n
   const stopReason = turn.finishReason ?? (turn.calls?.length ? 'tool_use' : 'end_turn');
   list.push(['message_delta', { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { input_tokens: usage.prompt_tokens, output_tokens: usage.completion_tokens, ...cache } }]);
   list.push(['message_stop', { type: 'message_stop' }]);
-  return { list, dropAt: dropAt ?? turn.dropAfterChunks };
+  return { list, dropAt: dropAt ?? turn.dropAfterChunks, holdAt };
 }
 
 async function streamTurn(res: http.ServerResponse, turn: AnthropicTurn, model: string): Promise<void> {
   if (turn.latencyMs) await delay(turn.latencyMs);
   const out = sse(res);
-  const { list, dropAt } = events(turn, model);
+  const { list, dropAt, holdAt } = events(turn, model);
   for (const [i, [name, data]] of list.entries()) {
     if (dropAt !== undefined && i >= dropAt) return out.drop();
     if (turn.stallAfterChunks !== undefined && i >= turn.stallAfterChunks) return forever();
@@ -111,6 +113,7 @@ async function streamTurn(res: http.ServerResponse, turn: AnthropicTurn, model: 
       return out.end();
     }
     if (i > 0 && turn.chunkDelayMs) await delay(turn.chunkDelayMs);
+    if (i === holdAt) await turn.holdInCall!.until;
     await out.send(data, name);
   }
   out.end();

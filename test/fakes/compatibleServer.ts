@@ -96,6 +96,7 @@ async function streamTurn(res: http.ServerResponse, turn: CompatibleTurn, model:
   const usage = turn.usage ?? { prompt_tokens: 100, completion_tokens: 20 };
   const usageBlock = { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens };
   let dropAt = turn.dropAfterChunks;
+  let holdAt: number | undefined;
   if (turn.singleChunk && calls.length) {
     chunks.push(choice({ tool_calls: calls.map((c, i) => header(c, i, q.argsAsObject ? JSON.parse(c.args) : c.args)) }, finish));
   } else {
@@ -108,6 +109,7 @@ async function streamTurn(res: http.ServerResponse, turn: CompatibleTurn, model:
       for (const [f, fragment] of argFragments(c.args, turn.argChunk).entries()) {
         chunks.push(choice({ tool_calls: [toolDelta(i, { function: { arguments: fragment } })] }));
         if (f === 0 && i === turn.dropInCall) dropAt = chunks.length;
+        if (f === 0 && i === turn.holdInCall?.call) holdAt = chunks.length;
       }
     }
     chunks.push(q.usageTwice ? { ...choice({}, finish), usage: usageBlock } : choice({}, finish));
@@ -118,6 +120,7 @@ async function streamTurn(res: http.ServerResponse, turn: CompatibleTurn, model:
     if (dropAt !== undefined && i >= dropAt) return out.drop();
     if (turn.stallAfterChunks !== undefined && i >= turn.stallAfterChunks) return forever();
     if (i > 0 && turn.chunkDelayMs) await delay(turn.chunkDelayMs);
+    if (i === holdAt) await turn.holdInCall!.until;
     await out.send(chunk);
   }
   await out.send('[DONE]');

@@ -74,6 +74,7 @@ async function streamTurn(res: http.ServerResponse, turn: GeminiTurn, model: str
   const out = sse(res, { crlf: true });
   const chunks: Part[][] = [];
   let dropAt = turn.dropAfterChunks;
+  let holdAt: number | undefined;
   if (turn.thought) chunks.push([{ text: turn.thought.text, thought: true, thoughtSignature: turn.thought.signature }]);
   for (const piece of textPieces(turn.text ?? '')) chunks.push([{ text: piece }]);
   const callParts = (turn.calls ?? []).map((c, i) => {
@@ -87,6 +88,7 @@ async function streamTurn(res: http.ServerResponse, turn: GeminiTurn, model: str
   } else {
     for (const [i, part] of callParts.entries()) {
       if (i === turn.dropInCall) dropAt = chunks.length;
+      if (i === turn.holdInCall?.call) holdAt = chunks.length;
       chunks.push([part]);
     }
   }
@@ -97,6 +99,7 @@ async function streamTurn(res: http.ServerResponse, turn: GeminiTurn, model: str
     if (dropAt !== undefined && i >= dropAt) return out.drop();
     if (turn.stallAfterChunks !== undefined && i >= turn.stallAfterChunks) return forever();
     if (i > 0 && turn.chunkDelayMs) await delay(turn.chunkDelayMs);
+    if (i === holdAt) await turn.holdInCall!.until;
     const last = i === chunks.length - 1;
     const candidate = { content: { parts, role: 'model' }, index: 0, ...(last ? { finishReason: turn.finishReason ?? 'STOP' } : {}) };
     const usageMetadata = {

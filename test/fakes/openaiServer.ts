@@ -19,6 +19,8 @@ export interface ScriptedTurn {
   chunkDelayMs?: number;
   /** Characters per argument fragment (default: two fragments per call). */
   argChunk?: number;
+  /** Before sending chunk N, wait for `until` (the connection stays open meanwhile). */
+  holdAtChunk?: { chunk: number; until: Promise<void> };
   /** Close the connection after this many chunks, with no finish_reason. */
   dropAfterChunks?: number;
   usage?: { prompt_tokens: number; completion_tokens: number };
@@ -85,6 +87,7 @@ async function streamTurn(res: http.ServerResponse, turn: ScriptedTurn, model: s
   for (const [i, chunk] of chunks.entries()) {
     if (turn.dropAfterChunks !== undefined && i >= turn.dropAfterChunks) return out.drop();
     if (i > 0 && turn.chunkDelayMs) await delay(turn.chunkDelayMs);
+    if (turn.holdAtChunk?.chunk === i) await turn.holdAtChunk.until;
     await out.send(chunk);
   }
   await out.send('[DONE]');

@@ -7,6 +7,11 @@ export interface ProviderTurn extends ScriptedTurn {
   /** Cut the connection partway through call N (zero-based): after its first argument fragment (Gemini, whose calls
    * arrive whole: before the chunk that carries it). The calls before it are complete, N is not. */
   dropInCall?: number;
+  /**
+   * Pause where dropInCall would cut (the calls before N are complete, N is not) until `until` resolves, then finish
+   * the turn: a model still streaming while the test watches what already happened.
+   */
+  holdInCall?: { call: number; until: Promise<void> };
   /** Send this many events, then nothing more while keeping the connection open (a stalled model). */
   stallAfterChunks?: number;
   /** Usage of the cached part of the prompt, for servers that report it. */

@@ -4,9 +4,10 @@ import * as path from 'node:path';
 import { Scheduler, type CallUpdate } from '../../src/agent/scheduler';
 import { NodeWorkspace } from '../../src/node/nodeWorkspace';
 import { builtinTools } from '../../src/tools';
-import { toolRegistry } from '../../src/tools/tool';
+import { defineTool, toolRegistry, type ToolDefinition } from '../../src/tools/tool';
 import { call, ConcurrencyProbe, runBatch, sleepTool, testContext } from '../fakes/fakeTools';
 import { tempWorkspace } from '../fakes/tempWorkspace';
+import { z } from 'zod';
 
 describe('Scheduler', () => {
   it('never runs more than maxConcurrentTools at once, and runs that many', async () => {
@@ -321,5 +322,46 @@ describe('Scheduler', () => {
       ]);
       assert.deepEqual(probe.order, ['other', 'w1', 'r-after-w1', 'w2']);
     });
+  });
+});
+
+describe('a stop releases waiting calls at once', () => {
+  it('cancels calls waiting behind a file lock or a slot while the running call still winds down', async () => {
+    // The running edit ignores its signal and ends only when the test lets it: anything released before that was
+    // released by the stop itself, not by the slot or the lock coming free.
+    let finishRunning!: () => void;
+    const held = new Promise<void>((r) => (finishRunning = r));
+    const gated = defineTool({
+      name: 'gated_edit',
+      description: 'Writes a file; ends when the test says so.',
+      access: 'write',
+      schema: z.strictObject({ path: z.string(), label: z.string() }),
+      files: (input) => [{ path: input.path, write: true }],
+      summary: (input) => input.label,
+      async execute() {
+        stop.abort(new Error('user stop'));
+        await held;
+        return 'written';
+      },
+    }) as ToolDefinition;
+    const stop = new AbortController();
+    const probe = new ConcurrencyProbe();
+    // `wait` is an exec: like the edits it starts after the turn ends, in model order, so the first edit gets the slot.
+    const s = new Scheduler({ tools: toolRegistry([gated, sleepTool(probe, { name: 'wait', access: 'exec' })]), context: testContext(), maxConcurrentTools: 1, cancelGraceMs: 600_000 });
+    const order: string[] = [];
+    const batch = s.startBatch(1, stop.signal, (u) => {
+      if (u.state === 'running' || u.state === 'cancelled' || u.state === 'done') order.push(`${u.summary} ${u.state}`);
+      // Both waiters released while the first edit still holds the slot and the lock: now let it end.
+      if (order.includes('behind-lock cancelled') && order.includes('behind-slot cancelled')) finishRunning();
+    });
+    batch.add(call('e1', 'gated_edit', { path: 'a.txt', label: 'first' }));
+    batch.add(call('e2', 'gated_edit', { path: 'a.txt', label: 'behind-lock' }));
+    batch.add(call('r1', 'wait', { ms: 1, label: 'behind-slot' }));
+    const { results } = await batch.seal();
+    assert.deepEqual(order.slice(0, 1), ['first running']);
+    assert.deepEqual(order.slice(1, 3).sort(), ['behind-lock cancelled', 'behind-slot cancelled']);
+    assert.deepEqual(order.slice(3), ['first done'], 'the running edit ends with its own outcome');
+    assert.deepEqual(results.map((r) => r.content.match(/^Error \((\w+)\)/)?.[1] ?? r.content), ['written', 'cancelled', 'cancelled']);
+    assert.equal(probe.order.length, 0, 'the call waiting for a slot never ran');
   });
 });

@@ -98,6 +98,32 @@ for (const h of HARNESSES) {
       assert.equal(h.parallelSwitch(requests[0]), 'on');
     });
 
+    it('emits a completed call while the model still streams the next one, so reads start before the stream ends', async () => {
+      // The server holds the turn partway through the second call until the first call has RUN to the end. An adapter
+      // that kept its calls until the stream ended would never let it run: the turn would hang and the test fail.
+      let release!: () => void;
+      const until = new Promise<void>((r) => (release = r));
+      const order: string[] = [];
+      const calls = [
+        { name: 'sleep', arguments: { ms: 1, label: 'first' } },
+        { name: 'sleep', arguments: { ms: 1, label: 'second' } },
+      ];
+      const { outcome, events } = await run((_r, i) => (i === 0 ? { calls, holdInCall: { call: 1, until } } : { text: 'Done.' }), {
+        onEvent: (e) => {
+          if (e.type === 'tool-call') order.push(`streamed ${JSON.parse(e.call.arguments).label}`);
+          if (e.type === 'tool-update' && e.update.state === 'done') {
+            order.push(`ran ${e.update.summary}`);
+            if (e.update.summary === 'first') release();
+          }
+        },
+      });
+      assert.equal(outcome.status, 'final');
+      assert.deepEqual(order, ['streamed first', 'ran first', 'streamed second', 'ran second']);
+      const batch = events.find((e) => e.type === 'batch');
+      assert.ok(batch && batch.type === 'batch');
+      assert.equal(batch.log.calls[0].early, true, 'the first call ran while the model streamed');
+    });
+
     it('reports a tool that overran its timeout as an error result, and the rest normally', async () => {
       const { outcome, requests } = await run(
         (_r, i) =>

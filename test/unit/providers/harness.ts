@@ -88,10 +88,11 @@ function chatHarness(id: 'openai' | 'openai-compatible'): Harness {
 
 /** FakeOpenAIServer knows dropAfterChunks only: count its chunks to cut inside call N's arguments. */
 function toOpenAITurn(turn: ProviderTurn): ScriptedTurn {
-  if (turn.dropInCall === undefined) return turn;
+  if (turn.dropInCall === undefined && turn.holdInCall === undefined) return turn;
   let chunks = 1 + textPieces(turn.text ?? '').length;
   for (const [i, c] of (turn.calls ?? []).entries()) {
     if (i === turn.dropInCall) return { ...turn, dropAfterChunks: chunks + 2 };
+    if (i === turn.holdInCall?.call) return { ...turn, holdAtChunk: { chunk: chunks + 2, until: turn.holdInCall.until } };
     chunks += 1 + argFragments(argsText(c.arguments), turn.argChunk).length;
   }
   return turn;
