@@ -12,13 +12,14 @@ import { longSession } from './scenarios/longSession';
 import { packageSize } from './scenarios/packageSize';
 import { readMany } from './scenarios/readMany';
 import { review, seedReview } from './scenarios/review';
+import { reviewBatch } from './scenarios/reviewBatch';
 import { sameFileEdits } from './scenarios/sameFileEdits';
 import { schedulerOverhead } from './scenarios/schedulerOverhead';
 import { searchVsRg } from './scenarios/searchVsRg';
 import { streamOverlap } from './scenarios/streamOverlap';
 import { markdownTable } from './table';
 
-const SCENARIOS: readonly Scenario[] = [fanout, review, seedReview, streamOverlap, schedulerOverhead, sameFileEdits, searchVsRg, readMany, longSession, loadMemory, packageSize];
+const SCENARIOS: readonly Scenario[] = [fanout, review, seedReview, reviewBatch, streamOverlap, schedulerOverhead, sameFileEdits, searchVsRg, readMany, longSession, loadMemory, packageSize];
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' } } });

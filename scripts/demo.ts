@@ -56,7 +56,7 @@ export async function runReview(options: { parallel: boolean; modelLatencyMs: nu
     });
     const wallMs = performance.now() - started;
     const calls = messages.filter((m) => m.role === 'tool').reduce((n, m) => n + (m.role === 'tool' ? m.results.length : 0), 0);
-    return { outcome, wallMs, roundTrips: server.chatRequests.length, calls };
+    return { outcome, wallMs, roundTrips: server.chatRequests.length, calls, inputTokens: outcome.usage.inputTokens };
   } finally {
     await server.close();
     await runner.dispose();

@@ -20,7 +20,7 @@ import { checked, median, type Scenario } from '../lib';
 const TURNS = 200;
 const CALLS_PER_TURN = 3;
 /** Turns averaged at each end, so one GC pause does not decide the figure. */
-const WINDOW = 5;
+const WINDOW = 10;
 
 type Module = Record<string, (...args: any[]) => unknown>;
 /** How each provider builds its request from the transcript: mirrors its *Provider.ts. */
@@ -58,7 +58,7 @@ export const longSession: Scenario = {
       const workspace = await NodeWorkspace.open(ws.dir);
       // A session talks to one provider, so each is measured alone; "loop only" (no request building) is the baseline.
       const variants: { name: string; converter?: Converter }[] = [{ name: 'loop only' }, ...converters.map((c) => ({ name: c.name, converter: c }))];
-      const times = Math.max(repeats, 3);
+      const times = Math.max(repeats, 5);
       const sessions = new Map<string, SessionTimes[]>(variants.map((v) => [v.name, []]));
       for (const v of variants) await runSession(workspace, v.converter); // warm-up: compile every path once
       for (let r = 0; r < times; r++) for (const v of variants) sessions.get(v.name)!.push(await runSession(workspace, v.converter));

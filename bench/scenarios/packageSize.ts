@@ -15,7 +15,7 @@ const run = promisify(execFile);
 
 export const packageSize: Scenario = {
   title: 'package, bundle and activation',
-  names: ['vsix_kb', 'bundle_kb', 'activation_ms', 'activation_require_ms'],
+  names: ['vsix_kb', 'bundle_kb', 'activation_bundle_kb', 'activation_ms', 'activation_require_ms'],
   async run({ quick, repeats, progress }) {
     let buildNote = 'not rebuilt (quick mode): as found in the working tree';
     if (!quick) {
@@ -34,13 +34,15 @@ export const packageSize: Scenario = {
     const vsixRow = vsix ? reported('vsix_kb', vsix.bytes / 1024, 'KB', `${path.basename(vsix.file)}; ${buildNote}`) : skipped('vsix_kb', 'KB', 'report', `no fanout-*.vsix; ${buildNote}`);
     const activationRow = await hostActivation(quick, progress);
     if (!existsSync(BUNDLE)) {
-      return [vsixRow, skipped('bundle_kb', 'KB', 'report', `no dist/extension.js; run npm run build; ${buildNote}`), activationRow, skipped('activation_require_ms', 'ms', 'report', 'no dist/extension.js')];
+      return [vsixRow, skipped('bundle_kb', 'KB', 'report', `no dist/extension.js; run npm run build; ${buildNote}`), skipped('activation_bundle_kb', 'KB', 'report', 'no dist/extension.js'), activationRow, skipped('activation_require_ms', 'ms', 'report', 'no dist/extension.js')];
     }
     const times = await repeat(Math.max(repeats, 3), () => requireTime());
     progress(`activation_require_ms: ${fmtMs(median(times))}`);
     return [
       vsixRow,
       reported('bundle_kb', statSync(BUNDLE).size / 1024, 'KB', `dist/extension.js; ${buildNote}`),
+      // What activate() loads: today the one bundle (the SDKs are in it, reached through import() and not evaluated).
+      reported('activation_bundle_kb', statSync(BUNDLE).size / 1024, 'KB', 'everything activate() loads: dist/extension.js, one bundle (SDKs not yet split into bundles of their own)'),
       activationRow,
       reported('activation_require_ms', median(times), 'ms',
         `require('dist/extension.js') in a fresh Node process with a stub vscode module (not a real host; no activate() call); median of ${times.length}`),

@@ -38,8 +38,10 @@ export function reviewScript(modelLatencyMs: number) {
         seen += g.length;
       }
     } else if (answered < all.length) calls = [all[answered]];
-    if (calls.length) return { latencyMs: modelLatencyMs, calls, usage: { prompt_tokens: 1200 + answered * 150, completion_tokens: 40 * calls.length } };
-    return { latencyMs: modelLatencyMs, text: `Reviewed ${REVIEW_FILES} files: read each, found their importers, ran their tests. All ${REVIEW_FILES} test runs passed; no blocking issues.` };
+    // Usage as a server would count it: from what this request really carries (~4 characters a token).
+    const usage = { prompt_tokens: Math.ceil(JSON.stringify(req.body).length / 4), completion_tokens: 40 * Math.max(1, calls.length) };
+    if (calls.length) return { latencyMs: modelLatencyMs, calls, usage };
+    return { latencyMs: modelLatencyMs, usage, text: `Reviewed ${REVIEW_FILES} files: read each, found their importers, ran their tests. All ${REVIEW_FILES} test runs passed; no blocking issues.` };
   };
 }
 
