@@ -20,8 +20,10 @@ export const runTests = defineTool({
     if (!base) {
       throw new ToolError('unavailable', 'No test command is configured (setting fanout.testCommand) and none could be detected.');
     }
+    // An environment variable cannot hold NUL; no test name has one either.
+    if (input.filter?.includes('\0')) throw new ToolError('invalid_arguments', 'The filter contains a NUL character: leave it out.');
     const command = withFilter(base, input.filter);
-    const filterEnv = input.filter ? { FANOUT_TEST_FILTER: input.filter } : undefined;
+    const filterEnv = input.filter ? { [FILTER_VAR]: input.filter } : undefined;
     const plan = await planNpmScript(base, ctx.workspace, process.env, ctx.signal);
     ctx.logger.debug(`run_tests: ${command}${plan ? ` (package.json scripts ${plan.stages.map((s) => s.event).join(', ')} run directly)` : ''}`);
     const result = plan
@@ -29,13 +31,14 @@ export const runTests = defineTool({
       : { ...(await ctx.runner.run(command, { cwd: ctx.workspace.root, signal: ctx.signal, env: filterEnv })), note: '' };
     if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('aborted');
     const status = result.killedBy ? `killed (${result.killedBy})` : `exit code ${result.exitCode}`;
-    return `$ ${command}${result.note}\n${status} after ${(result.durationMs / 1000).toFixed(1)} s\n${result.output}`;
+    const shown = input.filter ? `${FILTER_VAR}=${JSON.stringify(input.filter)} ${command}` : command;
+    return `$ ${shown}${result.note}\n${status} after ${(result.durationMs / 1000).toFixed(1)} s\n${result.output}`;
   },
 });
 
 /** The plan's stages one after another, as npm would: a stage that fails or is killed ends the run. */
 async function runDirectly(plan: NpmScriptPlan, filter: string | undefined, filterEnv: Record<string, string> | undefined, ctx: ToolContext): Promise<ProcessResult & { note: string }> {
-  const arg = filter ? quoteArgument(filter) : '';
+  const arg = filter ? filterArgument(filter) : '';
   const id = packageId(plan.env);
   const total: ProcessResult & { note: string } = { exitCode: 0, output: '', durationMs: 0, note: ` (run without npm: the "${plan.name}" script of package.json, as npm runs it)` };
   for (const stage of plan.stages) {
@@ -49,21 +52,43 @@ async function runDirectly(plan: NpmScriptPlan, filter: string | undefined, filt
   return total;
 }
 
-/** One argument for a POSIX shell (cmd.exe: double quotes without any inner ones). */
-function quoteArgument(value: string): string {
-  return process.platform === 'win32' ? `"${value.replace(/"/g, '')}"` : `'${value.replace(/'/g, `'\\''`)}'`;
+/** Where the model's filter travels: the command line only ever holds a reference to it. */
+export const FILTER_VAR = 'FANOUT_TEST_FILTER';
+
+/** The filter as one appended argument: a quoted reference (cmd.exe: the text in double quotes, no `"` or `%`). */
+function filterArgument(filter: string): string {
+  return process.platform === 'win32' ? `"${filter.replace(/["%]/g, '')}"` : `"\${${FILTER_VAR}}"`;
 }
 
 /**
- * The filter is model text: it is single-quoted for a POSIX shell (and also exported as $FANOUT_TEST_FILTER), never
- * spliced in raw. A command may place it with `{filter}`; otherwise it is appended, after `--` for npm-style runners.
+ * The filter is model text, so it never reaches the shell's parser: it is exported as $FANOUT_TEST_FILTER and the
+ * command gets a reference to that variable, quoted for wherever the user put `{filter}` (bare, inside "…", or
+ * inside '…', which is closed around the reference). A shell expands a variable once and never runs what is in it,
+ * whatever the quotes around it. Without `{filter}` the reference is appended, after `--` for npm-style runners.
+ * (cmd.exe expands variables before parsing, so on Windows the text is spliced in double quotes without `"` and `%`.)
  */
 export function withFilter(command: string, filter: string | undefined): string {
-  if (!filter) return command.replace(/\s*\{filter\}/g, '');
-  const quoted = quoteArgument(filter);
-  if (command.includes('{filter}')) return command.replace(/\{filter\}/g, quoted);
-  const npmStyle = /^(npm|pnpm|yarn|bun)\s+(run\s+)?test\b/.test(command) && !/\s--(\s|$)/.test(command);
-  return `${command}${npmStyle ? ' --' : ''} ${quoted}`;
+  if (!filter) return command.replace(/\s*(["']?)\{filter\}\1/g, '');
+  if (process.platform === 'win32' && command.includes('{filter}')) return command.replace(/\{filter\}/g, () => filterArgument(filter));
+  if (!command.includes('{filter}')) {
+    const npmStyle = /^(npm|pnpm|yarn|bun)\s+(run\s+)?test\b/.test(command) && !/\s--(\s|$)/.test(command);
+    return `${command}${npmStyle ? ' --' : ''} ${filterArgument(filter)}`;
+  }
+  let out = '';
+  let quote: '' | "'" | '"' = '';
+  for (let i = 0; i < command.length; i++) {
+    if (command.startsWith('{filter}', i)) {
+      out += quote === "'" ? `'"\${${FILTER_VAR}}"'` : quote === '"' ? `\${${FILTER_VAR}}` : `"\${${FILTER_VAR}}"`;
+      i += '{filter}'.length - 1;
+      continue;
+    }
+    const c = command[i];
+    out += c;
+    if (c === '\\' && quote !== "'") out += command[++i] ?? '';
+    else if (c === "'" && quote !== '"') quote = quote ? '' : "'";
+    else if (c === '"' && quote !== "'") quote = quote ? '' : '"';
+  }
+  return out;
 }
 
 export async function detectTestCommand(workspace: Workspace, signal?: AbortSignal): Promise<string | undefined> {

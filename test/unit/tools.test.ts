@@ -27,8 +27,9 @@ describe('normalizeWorkspacePath', () => {
 
 describe('withFilter', () => {
   it('quotes model text for the shell and never splices it raw', () => {
-    assert.equal(withFilter('npm test', 'a b'), "npm test -- 'a b'");
-    assert.equal(withFilter('pytest -k {filter} -q', "x'; rm -rf / #"), "pytest -k 'x'\\''; rm -rf / #' -q");
+    assert.equal(withFilter('npm test', 'a b'), 'npm test -- "${FANOUT_TEST_FILTER}"');
+    assert.equal(withFilter('pytest -k {filter} -q', "x'; rm -rf / #"), 'pytest -k "${FANOUT_TEST_FILTER}" -q');
+    assert.equal(withFilter(`node t.js '{filter}' "x {filter}"`, 'x'), `node t.js ''"\${FANOUT_TEST_FILTER}"'' "x \${FANOUT_TEST_FILTER}"`);
     assert.equal(withFilter('make test', undefined), 'make test');
     assert.equal(withFilter('go test {filter}', undefined), 'go test');
   });
