@@ -1,15 +1,17 @@
 // The headless runner: `fanout [options] "prompt"`. Same agent core as the extension, on plain Node fs.
 import { parseArgs } from 'node:util';
-import { runAgent, type AgentEvent, type RunOutcome } from './agent/loop';
+import { runAgent, type RunOutcome } from './agent/loop';
 import { buildAgentConfig, defaultAgentSettings, type AgentSettings } from './agent/settings';
-import { silentLogger, type Logger } from './host/logger';
+import { silentLogger } from './host/logger';
 import { NodeDiagnostics } from './node/nodeDiagnostics';
 import { headlessTools, parseAllow } from './node/headlessTools';
 import { NodeProcessRunner } from './node/nodeProcessRunner';
+import { humanPrinter, jsonPrinter, stderrLogger } from './node/cliOutput';
+import { stripTerminalControls } from './node/terminalText';
 import { NodeWorkspace } from './node/nodeWorkspace';
 import { mcpManagerForFile, type McpManager } from './mcp';
-import { API_KEY_ENV, createProvider, DEFAULT_MODELS, requiresApiKey } from './providers';
-import { PROVIDER_IDS, type ProviderId } from './providers/provider';
+import { API_KEY_ENV, createProvider, DEFAULT_BASE_URLS, DEFAULT_MODELS, requiresApiKey } from './providers';
+import { PROVIDER_IDS, ProviderError, type ModelProvider, type ProviderId } from './providers/provider';
 import type { Message } from './shared/transcript';
 import { toolRegistry } from './tools/tool';
 
@@ -21,7 +23,7 @@ Options:
   --workspace DIR        folder the agent works in (default: current directory)
   --provider NAME        ${PROVIDER_IDS.join(' | ')} (default: openai)
   --model M              model name (default depends on the provider)
-  --base-url URL         API base URL (OpenAI-compatible servers, proxies, tests)
+  --base-url URL         API base URL (required for openai-compatible; proxies, tests)
   --max-turns N          stop after N model turns (default ${defaultAgentSettings.maxTurns})
   --max-concurrent N     tool calls running at once (default ${defaultAgentSettings.maxConcurrentTools})
   --test-command CMD     command run_tests runs (default: detected, e.g. npm test)
@@ -45,12 +47,18 @@ Exit codes: 0 final answer, 1 model or tool failure, 2 bad usage or missing key,
 class UsageError extends Error {}
 
 export async function main(argv: string[], io: { out: NodeJS.WritableStream; err: NodeJS.WritableStream } = { out: process.stdout, err: process.stderr }): Promise<number> {
+  // Bad usage exits 2 with a line on stderr; with --json (even when the rest did not parse) also as an error line.
+  const json = argv.includes('--json');
+  const usage = (message: string, kind = 'usage', hint = '') => {
+    io.err.write(`fanout: ${message}\n${hint}`);
+    if (json) io.out.write(`${JSON.stringify({ type: 'error', kind, reason: message.split('\n')[0] })}\n`);
+    return 2;
+  };
   let args;
   try {
     args = parse(argv);
   } catch (e) {
-    io.err.write(`fanout: ${(e as Error).message}\n${e instanceof UsageError ? '' : 'Run fanout --help for usage.\n'}`);
-    return 2;
+    return usage((e as Error).message, 'usage', e instanceof UsageError ? '' : 'Run fanout --help for usage.\n');
   }
   if (args.help) {
     io.out.write(`${USAGE}\n`);
@@ -58,19 +66,23 @@ export async function main(argv: string[], io: { out: NodeJS.WritableStream; err
   }
   const keyEnv = API_KEY_ENV[args.provider];
   const apiKey = (keyEnv && process.env[keyEnv]) || (args.provider === 'openai-compatible' ? process.env.OPENAI_API_KEY : undefined);
-  if (!apiKey && requiresApiKey(args.provider)) {
-    io.err.write(`fanout: no API key for ${args.provider}: set ${keyEnv}.\n`);
-    return 2;
+  if (!apiKey && requiresApiKey(args.provider)) return usage(`no API key for ${args.provider}: set ${keyEnv}.`, 'missing_key');
+  if (args.provider === 'openai-compatible' && !args.baseUrl) {
+    return usage('--provider openai-compatible needs --base-url URL, the server\'s OpenAI-compatible endpoint (e.g. http://localhost:11434/v1 for Ollama).', 'missing_base_url');
   }
   let workspace: NodeWorkspace;
   try {
     workspace = await NodeWorkspace.open(args.workspace);
   } catch (e) {
-    io.err.write(`fanout: cannot open workspace ${args.workspace}: ${(e as Error).message}\n`);
-    return 2;
+    return usage(`cannot open workspace ${args.workspace}: ${(e as Error).message}`);
   }
   const logger = args.verbose ? stderrLogger(io.err) : silentLogger;
-  const provider = await createProvider({ provider: args.provider, apiKey, baseUrl: args.baseUrl });
+  let provider: ModelProvider;
+  try {
+    provider = namingUrl(await createProvider({ provider: args.provider, apiKey, baseUrl: args.baseUrl }), args.baseUrl ?? DEFAULT_BASE_URLS[args.provider]);
+  } catch (e) {
+    return usage((e as Error).message, 'bad_config');
+  }
   // The key in use is withheld from every child process under any name, unless passed through by name.
   const childEnv = { secrets: () => (apiKey ? [apiKey] : []), passThrough: () => args.passEnv };
   const runner = new NodeProcessRunner({ env: childEnv });
@@ -78,12 +90,11 @@ export async function main(argv: string[], io: { out: NodeJS.WritableStream; err
   try {
     mcp = await mcpManagerForFile(args.mcpConfig, { workspaceFolder: workspace.root, logger, childEnv });
   } catch (e) {
-    io.err.write(`fanout: ${(e as Error).message}\n`);
-    return 2;
+    return usage((e as Error).message);
   }
   const mcpTools = (await mcp?.tools()) ?? [];
   for (const problem of mcp?.problems ?? []) io.err.write(`fanout: ${problem}\n`);
-  for (const s of mcp?.states() ?? []) if (s.status === 'error') io.err.write(`fanout: MCP server "${s.name}" left out: ${s.message}\n`);
+  for (const s of mcp?.states() ?? []) if (s.status === 'error') io.err.write(`fanout: MCP server "${s.name}" left out: ${stripTerminalControls(s.message)}\n`);
   // The headless tool list: every host's tools (no editor: no language tools), then the MCP servers'.
   const config = buildAgentConfig(
     cliAgentSettings(args),
@@ -111,8 +122,25 @@ export async function main(argv: string[], io: { out: NodeJS.WritableStream; err
     await Promise.all([runner.dispose(), mcp?.dispose()]);
   }
   if (outcome.status === 'final') return 0;
-  io.err.write(`fanout: ${outcome.text.split('\n')[0]}\n`);
+  io.err.write(`fanout: ${stripTerminalControls(outcome.text.split('\n')[0])}\n`);
   return { stopped: 130, max_turns: 3, error: 1 }[outcome.status];
+}
+
+/** A connection failure names the URL it tried: the first thing to check is whether that is the right one. */
+function namingUrl(provider: ModelProvider, url: string | undefined): ModelProvider {
+  if (!url) return provider;
+  return {
+    id: provider.id,
+    listModels: provider.listModels?.bind(provider),
+    async *stream(request, signal) {
+      try {
+        yield* provider.stream(request, signal);
+      } catch (e) {
+        if (!(e instanceof ProviderError) || (e.kind !== 'unreachable' && e.kind !== 'network') || e.message.includes(url)) throw e;
+        throw new ProviderError(e.kind, `${e.message} (tried ${url})`, e.options);
+      }
+    },
+  };
 }
 
 /** The agent settings the flags give (the rest are the defaults: run_tests 8 at once, 300 s). */
@@ -177,75 +205,6 @@ export function parse(argv: string[]) {
     json: values.json ?? false,
     verbose: values.verbose ?? false,
   };
-}
-
-function jsonPrinter(out: NodeJS.WritableStream) {
-  const line = (o: unknown) => out.write(`${JSON.stringify(o)}\n`);
-  return (e: AgentEvent) => {
-    // Subagents' events are tagged with their label; batches always say whose they are.
-    const from = e.agent ? { agent: e.agent } : {};
-    if (e.type === 'batch') {
-      line({
-        type: 'batch',
-        agent: e.agent ?? 'main',
-        turn: e.log.turn,
-        wallMs: e.log.wallMs,
-        streamEndMs: e.log.streamEndMs,
-        calls: e.log.calls.map((c) => ({ id: c.id, name: c.name, ms: c.ms, ok: c.ok, startMs: c.startMs, endMs: c.endMs, early: c.early, ...(c.error ? { error: c.error } : {}), ...(c.sharedWith ? { sharedWith: c.sharedWith } : {}) })),
-      });
-    } else if (e.type === 'subagent') line({ type: 'subagent', agent: e.agent, description: e.description, status: e.status, turns: e.turns });
-    else if (e.type === 'retry') line({ type: 'retry', ...from, turn: e.turn, attempt: e.attempt, delayMs: e.delayMs, reason: e.reason });
-    else if (e.type === 'notice') line({ type: 'notice', ...from, message: e.message });
-    else if (e.type === 'done') {
-      const o = e.outcome;
-      if (o.status === 'final') line({ type: 'final', text: o.text, turns: o.turns, usage: o.usage });
-      else line({ type: o.status === 'error' ? 'error' : o.status, reason: o.text, turns: o.turns, usage: o.usage, ...(o.error ? { kind: o.error.kind } : {}) });
-    }
-  };
-}
-
-function humanPrinter(out: NodeJS.WritableStream, err: NodeJS.WritableStream) {
-  let midLine = false;
-  return (e: AgentEvent) => {
-    // A subagent's text is its own business: its answer reaches the main agent as the delegate result.
-    if (e.agent && (e.type === 'text-delta' || e.type === 'turn-reset')) return;
-    const who = e.agent ? `${e.agent} ` : '';
-    switch (e.type) {
-      case 'subagent':
-        if (e.status === 'started') err.write(`⇉ ${e.agent} started: ${e.description}\n`);
-        else err.write(`${e.status === 'done' ? '✓' : '✗'} ${e.agent} ${e.status} after ${e.turns} turn(s)${e.status === 'failed' ? `: ${(e.text ?? '').split('\n')[0]}` : ''}\n`);
-        break;
-      case 'text-delta':
-        out.write(e.text);
-        midLine = !e.text.endsWith('\n');
-        break;
-      case 'turn-reset':
-        if (midLine) out.write('\n');
-        midLine = false;
-        break;
-      case 'batch': {
-        if (midLine) out.write('\n');
-        midLine = false;
-        const calls = e.log.calls.map((c) => `${c.ok ? '✓' : '✗'} ${c.name} ${c.summary} ${c.ms}ms${c.ok ? '' : ` (${c.error})`}`);
-        err.write(`▸ ${who}turn ${e.log.turn}: ${e.log.calls.length} call(s) in ${e.log.wallMs} ms\n  ${calls.join('\n  ')}\n`);
-        break;
-      }
-      case 'retry':
-        err.write(`… ${who}${e.reason}; retrying in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt})\n`);
-        break;
-      case 'notice':
-        err.write(`! ${who}${e.message}\n`);
-        break;
-      case 'done':
-        if (midLine) out.write('\n');
-        break;
-    }
-  };
-}
-
-function stderrLogger(err: NodeJS.WritableStream): Logger {
-  const log = (level: string) => (m: string | Error, ...a: unknown[]) => err.write(`[${level}] ${m instanceof Error ? m.message : m}${a.length ? ` ${a.map((x) => JSON.stringify(x)).join(' ')}` : ''}\n`);
-  return { trace: log('trace'), debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
 if (require.main === module) {

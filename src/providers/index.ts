@@ -1,4 +1,4 @@
-import type { ExtensionProviderId, ModelProvider, ProviderConfig } from './provider';
+import type { ExtensionProviderId, ModelProvider, ProviderConfig, ProviderId } from './provider';
 
 /**
  * Each vendor's current mid-tier coding model (SDK model lists and the vendors' model pages, November 2026): OpenAI's
@@ -11,6 +11,14 @@ export const DEFAULT_MODELS: Record<ExtensionProviderId, string> = {
   'openai-compatible': 'llama3.1',
   // Empty: the first chat model VS Code offers (whatever the user has installed, e.g. GitHub Copilot Chat).
   'vscode-lm': '',
+};
+
+/** Where the SDKs send requests when no base URL is set (named in connection errors). */
+export const DEFAULT_BASE_URLS: Record<ProviderId, string | undefined> = {
+  openai: 'https://api.openai.com/v1',
+  anthropic: 'https://api.anthropic.com',
+  gemini: 'https://generativelanguage.googleapis.com',
+  'openai-compatible': undefined,
 };
 
 export const API_KEY_ENV: Record<ExtensionProviderId, string | undefined> = {

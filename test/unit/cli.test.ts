@@ -81,7 +81,44 @@ describe('headless runner (fanout CLI) against a fake OpenAI server', () => {
     const down = await runCli(['--workspace', ws.dir, '--base-url', `${closed.url}/v1`, 'hi'], { OPENAI_API_KEY: 'k' });
     assert.equal(down.code, 1);
     assert.match(down.err, /^fanout: Could not reach OpenAI/);
+    assert.ok(down.err.includes(`${closed.url}/v1`), `names the URL tried: ${down.err}`);
     assert.equal(down.err.trim().split('\n').length, 1);
+  });
+
+  it('--json: usage errors are JSON error lines too, and a missing --base-url for openai-compatible is bad usage', async () => {
+    ws = tempWorkspace({ 'a.txt': 'x' });
+    const noKey = await runCli(['--workspace', ws.dir, '--json', 'hi'], { OPENAI_API_KEY: '' });
+    assert.equal(noKey.code, 2);
+    assert.deepEqual(noKey.lines, [{ type: 'error', kind: 'missing_key', reason: 'no API key for openai: set OPENAI_API_KEY.' }]);
+
+    const noUrl = await runCli(['--workspace', ws.dir, '--provider', 'openai-compatible', '--json', 'hi']);
+    assert.equal(noUrl.code, 2);
+    assert.match(noUrl.err, /^fanout: --provider openai-compatible needs --base-url URL/);
+    assert.equal(noUrl.lines.length, 1);
+    assert.equal(noUrl.lines[0].type, 'error');
+    assert.equal(noUrl.lines[0].kind, 'missing_base_url');
+    assert.match(noUrl.lines[0].reason, /--base-url/);
+
+    const badFlag = await runCli(['--json', '--max-turns', 'lots', 'hi'], { OPENAI_API_KEY: 'k' });
+    assert.equal(badFlag.code, 2);
+    assert.deepEqual(badFlag.lines, [{ type: 'error', kind: 'usage', reason: '--max-turns needs a positive whole number, got "lots"' }]);
+
+    const closed = await new FakeOpenAIServer(() => ({ text: '' })).start();
+    await closed.close();
+    const down = await runCli(['--workspace', ws.dir, '--base-url', `${closed.url}/v1`, '--json', 'hi'], { OPENAI_API_KEY: 'k' });
+    assert.equal(down.code, 1);
+    assert.equal(down.lines.at(-1).type, 'error');
+    assert.ok(down.lines.at(-1).reason.includes(`${closed.url}/v1`), 'the JSON error names the URL tried');
+  });
+
+  it('human mode strips terminal escape sequences from model text, even split across chunks, keeping newlines and tabs', async () => {
+    ws = tempWorkspace({ 'a.txt': 'x' });
+    // The fake streams text 8 characters at a time: most of these sequences arrive cut in two.
+    const evil = 'a\x1b[2J\x1b]0;pwned title\x07red\x1b[31mX\x1b[0m\tY\r\nZ\x9b1mQ\x1b]52;c;Y2xpcGJvYXJk\x1b\\ end\x1bc';
+    server = await new FakeOpenAIServer(() => ({ text: evil })).start();
+    const { code, out } = await runCli(['--workspace', ws.dir, '--base-url', server.url, 'hi'], { OPENAI_API_KEY: 'k' });
+    assert.equal(code, 0);
+    assert.equal(out, 'aredX\tY\nZQ end\n');
   });
 
   it('retries a 429 honouring retry-after, then succeeds', async () => {
