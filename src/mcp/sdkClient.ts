@@ -5,6 +5,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { McpServerConfig } from './config';
+import { GroupStdioTransport } from './groupStdioTransport';
 
 /**
  * The scheduler owns each call's deadline (per-tool timeouts, the user's stop) through the AbortSignal; the SDK's own
@@ -42,8 +43,11 @@ export async function connect(config: McpServerConfig, options: ConnectOptions):
   };
   // Errors also surface through the failing request or onclose; swallowing here keeps the SDK from logging to console.
   client.onerror = () => {};
-  let transport: StdioClientTransport | StreamableHTTPClientTransport;
-  if (config.transport === 'stdio') {
+  let transport: StdioClientTransport | GroupStdioTransport | StreamableHTTPClientTransport;
+  if (config.transport === 'stdio' && process.platform !== 'win32') {
+    transport = new GroupStdioTransport({ command: config.command, args: config.args, env: options.env, cwd: config.cwd, onStderr: options.onStderr });
+  } else if (config.transport === 'stdio') {
+    // Windows has no process groups: the SDK's transport (cross-spawn resolves .cmd shims) kills the process itself.
     const stdio = new StdioClientTransport({ command: config.command, args: config.args, env: options.env, cwd: config.cwd, stderr: 'pipe' });
     stdio.stderr?.on('data', (chunk: Buffer) => options.onStderr(chunk.toString('utf8')));
     transport = stdio;
@@ -58,7 +62,7 @@ export async function connect(config: McpServerConfig, options: ConnectOptions):
     throw e;
   }
   return {
-    pid: transport instanceof StdioClientTransport ? (transport.pid ?? undefined) : undefined,
+    pid: transport instanceof StreamableHTTPClientTransport ? undefined : (transport.pid ?? undefined),
     async listTools(signal) {
       const tools: Tool[] = [];
       let cursor: string | undefined;

@@ -10,6 +10,7 @@ import { buildAgentConfig, defaultAgentSettings, type AgentSettings } from '../.
 import { silentLogger } from '../../../src/host/logger';
 import { NodeProcessRunner } from '../../../src/node/nodeProcessRunner';
 import { NodeWorkspace } from '../../../src/node/nodeWorkspace';
+import { McpManager } from '../../../src/mcp';
 import { createProvider } from '../../../src/providers';
 import { builtinTools } from '../../../src/tools';
 import { toolRegistry } from '../../../src/tools/tool';
@@ -132,6 +133,29 @@ describe('reliability: child processes', function () {
       assert.match(result.content, /all passed/);
       assert.equal(pidsFile().length, 1);
       assert.deepEqual(result.running, []);
+    });
+
+    it('an MCP server that never answers its handshake is left out with a clear message, and its tree is gone', async function () {
+      if (process.platform === 'win32') this.skip();
+      ws = tempWorkspace();
+      const pidsPath = path.join(ws.dir, 'pids');
+      const m = new McpManager({
+        sources: [{ origin: 'test', servers: { silent: { type: 'stdio', command: process.execPath, args: [path.resolve(__dirname, '../../fakes/mcp/neverHandshakes.cjs')], env: { FAKE_MCP_PIDS: pidsPath } } } }],
+        workspaceFolder: ws.dir,
+        // Long enough for the server and its worker to start on a loaded machine.
+        startTimeoutMs: 3000,
+      });
+      try {
+        assert.deepEqual(await m.tools(), []);
+        const [state] = m.states();
+        assert.equal(state.status, 'error');
+        assert.match(state.message, /could not start: .*timed out/i);
+        const pids = pidsFile();
+        assert.equal(pids.length, 2);
+        assert.deepEqual(pids.filter(alive), [], 'the server and its worker are gone when it is left out');
+      } finally {
+        await m.dispose();
+      }
     });
 
     it('the CLI stopped with SIGINT exits only after a tree that ignores SIGTERM is gone', async function () {
