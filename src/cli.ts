@@ -25,6 +25,9 @@ Options:
   --model M              model name (default depends on the provider)
   --base-url URL         API base URL (required for openai-compatible; proxies, tests)
   --max-turns N          stop after N model turns (default ${defaultAgentSettings.maxTurns})
+  --request-timeout S    give up on a model request with no first byte after S seconds (default ${defaultAgentSettings.requestTimeoutSeconds});
+                         a turn's timed-out attempts may take twice that in all
+  --max-retries N        retries of a failed model request (default ${defaultAgentSettings.maxRetries}; 0: none)
   --max-concurrent N     tool calls running at once (default ${defaultAgentSettings.maxConcurrentTools})
   --test-command CMD     command run_tests runs (default: detected, e.g. npm test)
   --lint-command CMD     command get_diagnostics runs (default: npm run lint when package.json has a lint script)
@@ -145,7 +148,7 @@ function namingUrl(provider: ModelProvider, url: string | undefined): ModelProvi
 
 /** The agent settings the flags give (the rest are the defaults: run_tests 8 at once, 300 s). */
 export function cliAgentSettings(args: ReturnType<typeof parse>): AgentSettings {
-  return { ...defaultAgentSettings, model: args.model, maxTurns: args.maxTurns, maxConcurrentTools: args.maxConcurrent, parallelToolCalls: !args.sequential, testCommand: args.testCommand, maxSubagents: args.maxSubagents, subagentModel: args.subagentModel };
+  return { ...defaultAgentSettings, model: args.model, maxTurns: args.maxTurns, maxConcurrentTools: args.maxConcurrent, parallelToolCalls: !args.sequential, testCommand: args.testCommand, requestTimeoutSeconds: args.requestTimeout, maxRetries: args.maxRetries, maxSubagents: args.maxSubagents, subagentModel: args.subagentModel };
 }
 
 export function parse(argv: string[]) {
@@ -159,6 +162,8 @@ export function parse(argv: string[]) {
       'base-url': { type: 'string' },
       'max-turns': { type: 'string' },
       'max-concurrent': { type: 'string' },
+      'request-timeout': { type: 'string' },
+      'max-retries': { type: 'string' },
       'test-command': { type: 'string' },
       'lint-command': { type: 'string' },
       'max-subagents': { type: 'string' },
@@ -183,6 +188,14 @@ export function parse(argv: string[]) {
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} needs a ${min ? 'positive' : 'non-negative'} whole number, got "${v}"`);
     return n;
   };
+  const seconds = (name: string, v: string | undefined, dflt: number) => {
+    if (v === undefined) return dflt;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} needs a number of seconds above 0, got "${v}"`);
+    return n;
+  };
+  const retries = values['max-retries'];
+  if (retries !== undefined && !/^\d+$/.test(retries)) throw new Error(`--max-retries needs a whole number (0 or more), got "${retries}"`);
   const prompt = positionals.join(' ').trim();
   if (!prompt && !values.help) throw new UsageError(`missing prompt\n\n${USAGE}`);
   return {
@@ -194,6 +207,8 @@ export function parse(argv: string[]) {
     baseUrl: values['base-url'],
     maxTurns: int('max-turns', values['max-turns'], defaultAgentSettings.maxTurns),
     maxConcurrent: int('max-concurrent', values['max-concurrent'], defaultAgentSettings.maxConcurrentTools),
+    requestTimeout: seconds('request-timeout', values['request-timeout'], defaultAgentSettings.requestTimeoutSeconds),
+    maxRetries: retries === undefined ? defaultAgentSettings.maxRetries : Number(retries),
     testCommand: values['test-command'],
     lintCommand: values['lint-command'],
     maxSubagents: int('max-subagents', values['max-subagents'], defaultAgentSettings.maxSubagents, 0),

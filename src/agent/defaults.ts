@@ -6,6 +6,12 @@ export const DEFAULT_MAX_CONCURRENT_TOOLS = 8;
 /** A call still running after this long is stopped (`fanout.toolTimeoutSeconds`). */
 export const DEFAULT_TOOL_TIMEOUT_SECONDS = 30;
 
+/**
+ * A model request with no first byte after this long is abandoned (`fanout.requestTimeoutSeconds`,
+ * `--request-timeout`); a turn's timed-out attempts may take twice that in all, so a dead server costs ~2 minutes.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
+
 /** A per-tool override of the global cap and timeout, as `fanout.toolLimits` spells it. */
 export interface ToolLimitSetting {
   maxConcurrent?: number;

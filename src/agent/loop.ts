@@ -1,4 +1,5 @@
 import type { Logger } from '../host/logger';
+import { DEFAULT_REQUEST_TIMEOUT_SECONDS } from './defaults';
 import { ProviderError, type ModelProvider, type ToolSpec } from '../providers/provider';
 import { addUsage, type AssistantMessage, type Message, type ToolCall, type ToolResult, type Usage } from '../shared/transcript';
 import { backoffDelay, sleep } from './backoff';
@@ -19,8 +20,15 @@ export interface AgentConfig {
   retryBaseDelayMs?: number;
   retryMaxDelayMs?: number;
   maxOutputTokens?: number;
-  /** A stream that sends nothing for this long is abandoned and the turn retried (a hung server or proxy). */
+  /** A request that gets no first event within this long is abandoned (a server that accepts and never answers). */
+  connectTimeoutMs?: number;
+  /** A started stream that then sends nothing for this long is abandoned (a hung server or proxy). */
   streamIdleTimeoutMs?: number;
+  /**
+   * What one turn may spend waiting on requests that timed out (connect or idle), over all its attempts: once spent,
+   * the turn fails instead of retrying, so a dead server costs about this long, not timeout x retries.
+   */
+  timeoutBudgetMs?: number;
   /** Context window and compaction (src/agent/context). */
   context?: ContextSettings;
   logger: Logger;
@@ -136,6 +144,8 @@ async function runTurn(
 ): Promise<TurnOutcome> {
   let reuse = new Map<string, ToolResult>();
   const maxRetries = config.maxRetries ?? 4;
+  const budgetMs = config.timeoutBudgetMs ?? 2 * (config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+  let timedOutMs = 0;
   for (let attempt = 0; ; attempt++) {
     const attemptAbort = new AbortController();
     const onStop = () => attemptAbort.abort(signal.reason);
@@ -181,6 +191,10 @@ async function runTurn(
         emit({ type: 'turn-reset', turn });
         continue;
       }
+      if (err instanceof StreamTimeout) timedOutMs += err.waitedMs;
+      if (err instanceof StreamTimeout && timedOutMs >= budgetMs) {
+        throw new ProviderError(err.kind, `${err.message} Gave up after ${attempt + 1} attempt${attempt ? 's' : ''} that timed out (${Math.round(timedOutMs / 1000)} s in all).`, err.options);
+      }
       if (!err.retryable || attempt >= maxRetries) throw err;
       const delayMs = backoffDelay(attempt + 1, { baseMs: config.retryBaseDelayMs ?? 1000, maxMs: config.retryMaxDelayMs ?? 60_000, retryAfterMs: err.options.retryAfterMs });
       const reason = `${err.kind.replace('_', ' ')}${err.options.status ? ` (HTTP ${err.options.status})` : ''}: ${err.message}`;
@@ -222,8 +236,10 @@ async function streamTurn(
     parallelToolCalls: config.parallelToolCalls ?? true,
     maxOutputTokens: config.maxOutputTokens,
   };
-  // The stream gets its own signal so that the idle watchdog can end it without it looking like the user's stop.
-  const idleMs = config.streamIdleTimeoutMs ?? 180_000;
+  // The stream gets its own signal so that the watchdog can end it without it looking like the user's stop. Until
+  // the first event it waits the connect timeout, then the idle timeout between events.
+  const connectMs = config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const idleMs = config.streamIdleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const streamAbort = new AbortController();
   const onAttemptAbort = () => streamAbort.abort(signal.reason);
   signal.addEventListener('abort', onAttemptAbort, { once: true });
@@ -234,7 +250,7 @@ async function streamTurn(
     timer = setTimeout(() => {
       idle = true;
       streamAbort.abort(new Error('idle'));
-    }, idleMs);
+    }, sawEvent ? idleMs : connectMs);
   };
   let sawEvent = false;
   let sawUsage = false;
@@ -282,8 +298,9 @@ async function streamTurn(
     }
   }
   if (idle) {
-    const message = `The model sent nothing for ${Math.round(idleMs / 1000)} s.`;
-    throw new ProviderError(sawEvent ? 'stream_dropped' : 'network', message);
+    const waitedMs = sawEvent ? idleMs : connectMs;
+    const message = sawEvent ? `The model sent nothing for ${seconds(idleMs)} s.` : `The model server did not answer within ${seconds(connectMs)} s.`;
+    throw new StreamTimeout(sawEvent ? 'stream_dropped' : 'network', message, waitedMs);
   }
   if (!finished && !signal.aborted) throw new ProviderError('stream_dropped', 'The model stream ended before the response was complete.');
   out.streamEndMs = batch.now();
@@ -294,6 +311,24 @@ function estimateUsage(request: { system?: string; messages: readonly Message[];
   const sent = (request.system?.length ?? 0) + JSON.stringify(request.messages).length + JSON.stringify(request.tools).length;
   const received = text.length + calls.reduce((n, c) => n + c.name.length + c.arguments.length, 0);
   return { inputTokens: Math.ceil(sent / 4), outputTokens: Math.ceil(received / 4) };
+}
+
+const DEFAULT_CONNECT_TIMEOUT_MS = DEFAULT_REQUEST_TIMEOUT_SECONDS * 1000;
+const DEFAULT_IDLE_TIMEOUT_MS = 180_000;
+
+/** A request abandoned by the watchdog; `waitedMs` counts against the turn's timeout budget. */
+class StreamTimeout extends ProviderError {
+  constructor(
+    kind: 'network' | 'stream_dropped',
+    message: string,
+    readonly waitedMs: number,
+  ) {
+    super(kind, message);
+  }
+}
+
+function seconds(ms: number): string {
+  return ms >= 10_000 ? String(Math.round(ms / 1000)) : String(Math.round(ms / 100) / 10);
 }
 
 /** Every call id must be unique in the transcript; an empty one is synthesized, a repeated one renamed. */

@@ -8,7 +8,7 @@ import { FileTracker } from '../tools/fileTracker';
 import { toolRegistry, toolSpec, type ToolRegistry } from '../tools/tool';
 import type { ApprovalGate } from './approvals';
 import type { FileLocks } from './fileLocks';
-import { DEFAULT_MAX_CONCURRENT_TOOLS, DEFAULT_TOOL_TIMEOUT_SECONDS, perToolLimits, type ToolLimitSetting } from './defaults';
+import { DEFAULT_REQUEST_TIMEOUT_SECONDS, DEFAULT_MAX_CONCURRENT_TOOLS, DEFAULT_TOOL_TIMEOUT_SECONDS, perToolLimits, type ToolLimitSetting } from './defaults';
 import type { AgentConfig } from './loop';
 import { Scheduler } from './scheduler';
 import { defaultSystemPrompt } from './systemPrompt';
@@ -25,6 +25,8 @@ export interface AgentSettings {
   maxTurns: number;
   parallelToolCalls: boolean;
   maxRetries: number;
+  /** No first byte from the model server after this long: the request is abandoned (see AgentConfig.connectTimeoutMs). */
+  requestTimeoutSeconds: number;
   testCommand?: string;
   systemPrompt?: string;
   /** `fanout.contextWindow` / `--context-window`: the model's window in tokens, over what Fanout knows or is told. */
@@ -51,6 +53,7 @@ export const defaultAgentSettings: Omit<AgentSettings, 'model'> = {
   maxSubagents: 4,
   subagentMaxTurns: 15,
   subagentTimeoutSeconds: 1800,
+  requestTimeoutSeconds: DEFAULT_REQUEST_TIMEOUT_SECONDS,
 };
 
 export interface AgentHost {
@@ -105,6 +108,8 @@ export function buildAgentConfig(settings: AgentSettings, host: AgentHost): Agen
     maxTurns: settings.maxTurns,
     parallelToolCalls: settings.parallelToolCalls,
     maxRetries: settings.maxRetries,
+    connectTimeoutMs: settings.requestTimeoutSeconds * 1000,
+    timeoutBudgetMs: 2 * settings.requestTimeoutSeconds * 1000,
     context: { contextWindow: settings.contextWindow, autoCompactThreshold: settings.autoCompactThreshold },
     logger: host.logger,
     children,

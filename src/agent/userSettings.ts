@@ -24,6 +24,7 @@ export const SETTING_RANGES = {
   maxRetries: [0, 10],
   maxSubagents: [0, 16],
   subagentMaxTurns: [1, 200],
+  requestTimeoutSeconds: [1, 3600],
 } as const;
 
 /** `get(key)` reads `fanout.<key>` (undefined when unset). */
@@ -54,6 +55,7 @@ export function readUserSettings(get: (key: string) => unknown): { settings: Use
     toolTimeoutSeconds: int('toolTimeoutSeconds'),
     maxTurns: int('maxTurns'),
     maxRetries: int('maxRetries'),
+    requestTimeoutSeconds: int('requestTimeoutSeconds'),
     parallelToolCalls: typeof parallel === 'boolean' ? parallel : defaultAgentSettings.parallelToolCalls,
     testCommand: str(get('testCommand')) || undefined,
     toolLimits: readToolLimits(get('toolLimits'), problems),

@@ -144,12 +144,12 @@ describe('agent loop over the OpenAI wire', () => {
 
   it('abandons a hung server after the idle timeout and retries the turn', async () => {
     const { config, messages, events, onEvent } = await setup((_r, i) => (i === 0 ? { kind: 'hang' } : i === 1 ? { text: 'late but fine', chunkDelayMs: 0 } : { text: 'x' }));
-    config.streamIdleTimeoutMs = 150;
+    config.connectTimeoutMs = 150;
     const outcome = await runAgent(config, messages, 'x', { signal: new AbortController().signal, onEvent });
     assert.equal(outcome.status, 'final');
     assert.equal(outcome.text, 'late but fine');
     const retry = events.find((e) => e.type === 'retry');
-    assert.ok(retry && retry.type === 'retry' && /sent nothing for 0 s/.test(retry.reason), JSON.stringify(retry));
+    assert.ok(retry && retry.type === 'retry' && /did not answer within 0.2 s/.test(retry.reason), JSON.stringify(retry));
   });
 
   it('counts a turn stopped before the provider reported usage (estimated), in the run total and as a usage event', async () => {

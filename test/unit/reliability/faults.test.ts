@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { runAgent, type AgentEvent } from '../../../src/agent/loop';
 import { buildAgentConfig, defaultAgentSettings, type AgentSettings } from '../../../src/agent/settings';
+import { readUserSettings } from '../../../src/agent/userSettings';
 import { silentLogger } from '../../../src/host/logger';
 import { NodeProcessRunner } from '../../../src/node/nodeProcessRunner';
 import { NodeWorkspace } from '../../../src/node/nodeWorkspace';
@@ -126,5 +127,57 @@ describe('reliability: secrets', () => {
       await server.close();
       ws.cleanup();
     }
+  });
+});
+
+describe('reliability: a model server that never answers', () => {
+  let ws: ReturnType<typeof tempWorkspace>;
+  let server: FakeOpenAIServer;
+  afterEach(async () => {
+    ws?.cleanup();
+    await server?.close();
+  });
+
+  // The server accepts every request and never sends a byte. Small timeouts: the assertions are on attempts and
+  // outcome, never on how long it took.
+  it('gives up once the timed-out attempts spend the budget (twice the request timeout), not after every retry', async () => {
+    ws = tempWorkspace({ 'a.txt': 'x' });
+    server = await new FakeOpenAIServer(() => ({ kind: 'hang' })).start();
+    const { code, lines } = await runCli(['--workspace', ws.dir, '--base-url', server.url, '--request-timeout', '0.2', '--max-retries', '10', '--json', 'hi'], { OPENAI_API_KEY: 'k' });
+    assert.equal(code, 1);
+    assert.equal(server.chatRequests.length, 2, 'two attempts of 0.2 s spend the 0.4 s budget; 10 retries were allowed');
+    assert.equal(lines.filter((l) => l.type === 'retry').length, 1);
+    const end = lines.at(-1);
+    assert.equal(end.type, 'error');
+    assert.equal(end.kind, 'network');
+    assert.match(end.reason, /did not answer within 0\.2 s.*Gave up after 2 attempts that timed out/);
+  });
+
+  it('--max-retries 0: one attempt', async () => {
+    ws = tempWorkspace({ 'a.txt': 'x' });
+    server = await new FakeOpenAIServer(() => ({ kind: 'hang' })).start();
+    const { code, lines } = await runCli(['--workspace', ws.dir, '--base-url', server.url, '--request-timeout', '0.2', '--max-retries', '0', '--json', 'hi'], { OPENAI_API_KEY: 'k' });
+    assert.equal(code, 1);
+    assert.equal(server.chatRequests.length, 1);
+    assert.equal(lines.filter((l) => l.type === 'retry').length, 0);
+  });
+
+  it('a server that answers after a timed-out attempt is used: the budget only counts timeouts', async () => {
+    ws = tempWorkspace({ 'a.txt': 'x' });
+    server = await new FakeOpenAIServer((_r, i) => (i === 0 ? { kind: 'hang' } : { text: 'here now' })).start();
+    const { code, lines } = await runCli(['--workspace', ws.dir, '--base-url', server.url, '--request-timeout', '0.2', '--json', 'hi'], { OPENAI_API_KEY: 'k' });
+    assert.equal(code, 0);
+    assert.equal(lines.at(-1).text, 'here now');
+    assert.equal(server.chatRequests.length, 2);
+  });
+
+  it('fanout.requestTimeoutSeconds and fanout.maxRetries reach the loop', () => {
+    const { settings, problems } = readUserSettings((k) => ({ requestTimeoutSeconds: 15, maxRetries: 2 })[k as 'maxRetries']);
+    assert.deepEqual(problems, []);
+    assert.equal(settings.agent.requestTimeoutSeconds, 15);
+    const config = buildAgentConfig(settings.agent, { provider: {} as never, workspace: { root: '/w' } as never, runner: new NodeProcessRunner(), tools: toolRegistry(builtinTools), logger: silentLogger });
+    assert.equal(config.connectTimeoutMs, 15_000);
+    assert.equal(config.timeoutBudgetMs, 30_000);
+    assert.equal(config.maxRetries, 2);
   });
 });
