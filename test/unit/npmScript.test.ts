@@ -57,7 +57,7 @@ describe('run_tests without npm (package scripts run directly)', function () {
   it('does what `npm test -- <filter>` does: pre/post, node_modules/.bin first, npm_* env, filter on the main script only', async () => {
     ws = project();
     const direct = await runTests({ filter: "it's one" });
-    assert.match(direct.content, /^\$ npm test -- 'it'\\''s one' \(run without npm: the "test" script of package.json, as npm runs it\)\nexit code 0/);
+    assert.match(direct.content, /^\$ FANOUT_TEST_FILTER="it's one" npm test -- "\$\{FANOUT_TEST_FILTER\}" \(run without npm: the "test" script of package.json, as npm runs it\)\nexit code 0/);
     assert.match(direct.content, /probe\(local\) args=\[it's one\] npm=\n/, 'npm itself did not run');
     const viaNpm = await exec('npm', ['test', '--', "it's one"], { cwd: ws.dir });
     assert.deepEqual(stageLines(direct.content), stageLines(viaNpm.stdout));
