@@ -94,7 +94,8 @@ export async function runAgent(config: AgentConfig, messages: Message[], userTex
   // The run's usage is every usage reported, whichever way a turn ends: a stopped or retried turn was billed too.
   let usage: Usage = addUsage(undefined, undefined);
   const emit = (e: AgentEvent): void => {
-    if (e.type === 'usage') usage = addUsage(usage, e.usage);
+    // Subagents' usage events pass through here tagged with their agent; their totals are added once, at the end.
+    if (e.type === 'usage' && !e.agent) usage = addUsage(usage, e.usage);
     onEvent(e);
   };
   messages.push({ role: 'user', text: userText });
