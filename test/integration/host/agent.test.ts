@@ -55,7 +55,7 @@ describe('agent over the OpenAI wire', () => {
       assert.deepEqual(resultsOf('read_file'), [originalMath, originalConfig]);
       assert.match(resultsOf('search_workspace')[0], /src\/math\.js:\d+: module\.exports/);
       assert.match(resultsOf('list_files')[0], /math\.js/);
-      for (const r of resultsOf('run_tests')) assert.match(r, /^\$ npm test -- '/, 'the test command detected from package.json');
+      for (const r of resultsOf('run_tests')) assert.match(r, /^\$ (FANOUT_TEST_FILTER=".*?" )?npm test -- /, 'the test command detected from package.json');
     });
 
     it('runs the calls at the same time (test processes meet; the batch log shows overlap)', () => {
@@ -98,7 +98,7 @@ describe('agent over the OpenAI wire', () => {
     const results = lastToolResults(reqs[1]).map((r) => r.content);
     assert.equal(results.length, 2);
     for (const r of results) {
-      assert.match(r, /^\$ node tests\/run\.js /, 'run_tests uses fanout.testCommand');
+      assert.match(r, /^\$ (FANOUT_TEST_FILTER=".*?" )?node tests\/run\.js /, 'run_tests uses fanout.testCommand');
       // One call at a time: neither probe can meet the other.
       assert.match(r, /\w+: alone after 1500 ms/);
     }

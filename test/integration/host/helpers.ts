@@ -117,9 +117,9 @@ export interface BatchLine {
 export function batchLines(log: string): BatchLine[] {
   const out: BatchLine[] = [];
   for (const raw of log.split('\n')) {
-    const m = /batch turn=(\d+) calls=(\d+) failed=(\d+) wall=(\d+)ms(?: stream=(\d+)ms)?: (.*)$/.exec(raw);
+    const m = /batch turn=(\d+) calls=(\d+) failed=(\d+) wall=([\d.]+)ms(?: stream=([\d.]+)ms)?: (.*)$/.exec(raw);
     if (!m) continue;
-    const callMs = [...m[6].matchAll(/(\w+)\((.*?)\)\^? (\d+)ms ([^,]+)/g)].map((c) => ({ name: c[1], summary: c[2], ms: Number(c[3]), ok: c[4] === 'ok' }));
+    const callMs = [...m[6].matchAll(/(\w+)\((.*?)\)\^?(?: =\S+)? ([\d.]+)ms ([^,]+)/g)].map((c) => ({ name: c[1], summary: c[2], ms: Number(c[3]), ok: c[4] === 'ok' }));
     out.push({ turn: Number(m[1]), calls: Number(m[2]), failed: Number(m[3]), wallMs: Number(m[4]), streamMs: Number(m[5] ?? 0), callMs, raw });
   }
   return out;
