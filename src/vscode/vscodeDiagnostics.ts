@@ -3,12 +3,19 @@ import type { Diagnostics, DiagnosticsReport, Problem, Severity } from '../host/
 import { DiagnosticsSettle, type SettleOptions } from './diagnosticsSettle';
 import type { VscodeWorkspace } from './vscodeWorkspace';
 
-const SEVERITY: Record<vscode.DiagnosticSeverity, Severity> = {
-  [vscode.DiagnosticSeverity.Error]: 'error',
-  [vscode.DiagnosticSeverity.Warning]: 'warning',
-  [vscode.DiagnosticSeverity.Information]: 'info',
-  [vscode.DiagnosticSeverity.Hint]: 'hint',
-};
+/** Read at call time, not load time: nothing at module scope touches the \`vscode\` API (the bundle loads before it). */
+function severityOf(severity: vscode.DiagnosticSeverity): Severity {
+  switch (severity) {
+    case vscode.DiagnosticSeverity.Error:
+      return 'error';
+    case vscode.DiagnosticSeverity.Warning:
+      return 'warning';
+    case vscode.DiagnosticSeverity.Information:
+      return 'info';
+    default:
+      return 'hint';
+  }
+}
 
 /**
  * get_diagnostics in VS Code: the Problems panel (`languages.getDiagnostics`), after a bounded wait for the language
@@ -100,7 +107,7 @@ function report(ws: VscodeWorkspace, entries: [vscode.Uri, readonly vscode.Diagn
     const rel = ws.relativePath(uri);
     if (!rel || !matches(uri.toString())) continue;
     for (const d of list) {
-      problems.push({ path: rel, line: d.range.start.line + 1, column: d.range.start.character + 1, severity: SEVERITY[d.severity], message: d.message, source: d.source });
+      problems.push({ path: rel, line: d.range.start.line + 1, column: d.range.start.character + 1, severity: severityOf(d.severity), message: d.message, source: d.source });
     }
   }
   return { kind: 'problems', problems, unsettled: !settled || undefined };
