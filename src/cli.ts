@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { runAgent, type RunOutcome } from './agent/loop';
 import { buildAgentConfig, defaultAgentSettings, type AgentSettings } from './agent/settings';
+import { projectSystemPrompt } from './agent/systemPrompt';
 import { silentLogger } from './host/logger';
 import { NodeDiagnostics } from './node/nodeDiagnostics';
 import { headlessTools, parseAllow } from './node/headlessTools';
@@ -28,6 +29,8 @@ Options:
   --request-timeout S    give up on a model request with no first byte after S seconds (default ${defaultAgentSettings.requestTimeoutSeconds});
                          a turn's timed-out attempts may take twice that in all
   --max-retries N        retries of a failed model request (default ${defaultAgentSettings.maxRetries}; 0: none)
+  --context-window N     the model's context window in tokens (default: what the provider reports, else the
+                         model catalog, else 32000); compaction keeps requests within it
   --max-concurrent N     tool calls running at once (default ${defaultAgentSettings.maxConcurrentTools})
   --test-command CMD     command run_tests runs (default: detected, e.g. npm test)
   --lint-command CMD     command get_diagnostics runs (default: npm run lint when package.json has a lint script)
@@ -99,8 +102,12 @@ export async function main(argv: string[], io: { out: NodeJS.WritableStream; err
   for (const problem of mcp?.problems ?? []) io.err.write(`fanout: ${problem}\n`);
   for (const s of mcp?.states() ?? []) if (s.status === 'error') io.err.write(`fanout: MCP server "${s.name}" left out: ${stripTerminalControls(s.message)}\n`);
   // The headless tool list: every host's tools (no editor: no language tools), then the MCP servers'.
+  // The folder is the user's own choice here (no Restricted Mode): its AGENTS.md and the like are read.
+  const settings = cliAgentSettings(args);
+  const { system, rules } = await projectSystemPrompt(workspace, { testCommand: args.testCommand, trusted: true, delegate: settings.maxSubagents > 0 });
+  if (rules.files.length) logger.info(`project rules: ${rules.files.map((f) => f.path).join(', ')}`);
   const config = buildAgentConfig(
-    cliAgentSettings(args),
+    { ...settings, systemPrompt: system },
     {
       provider,
       workspace,
@@ -148,7 +155,7 @@ function namingUrl(provider: ModelProvider, url: string | undefined): ModelProvi
 
 /** The agent settings the flags give (the rest are the defaults: run_tests 8 at once, 300 s). */
 export function cliAgentSettings(args: ReturnType<typeof parse>): AgentSettings {
-  return { ...defaultAgentSettings, model: args.model, maxTurns: args.maxTurns, maxConcurrentTools: args.maxConcurrent, parallelToolCalls: !args.sequential, testCommand: args.testCommand, requestTimeoutSeconds: args.requestTimeout, maxRetries: args.maxRetries, maxSubagents: args.maxSubagents, subagentModel: args.subagentModel };
+  return { ...defaultAgentSettings, model: args.model, maxTurns: args.maxTurns, maxConcurrentTools: args.maxConcurrent, parallelToolCalls: !args.sequential, testCommand: args.testCommand, requestTimeoutSeconds: args.requestTimeout, maxRetries: args.maxRetries, maxSubagents: args.maxSubagents, subagentModel: args.subagentModel, contextWindow: args.contextWindow };
 }
 
 export function parse(argv: string[]) {
@@ -161,6 +168,7 @@ export function parse(argv: string[]) {
       model: { type: 'string' },
       'base-url': { type: 'string' },
       'max-turns': { type: 'string' },
+      'context-window': { type: 'string' },
       'max-concurrent': { type: 'string' },
       'request-timeout': { type: 'string' },
       'max-retries': { type: 'string' },
@@ -206,6 +214,7 @@ export function parse(argv: string[]) {
     model: values.model ?? DEFAULT_MODELS[provider],
     baseUrl: values['base-url'],
     maxTurns: int('max-turns', values['max-turns'], defaultAgentSettings.maxTurns),
+    contextWindow: values['context-window'] === undefined ? undefined : int('context-window', values['context-window'], 0),
     maxConcurrent: int('max-concurrent', values['max-concurrent'], defaultAgentSettings.maxConcurrentTools),
     requestTimeout: seconds('request-timeout', values['request-timeout'], defaultAgentSettings.requestTimeoutSeconds),
     maxRetries: retries === undefined ? defaultAgentSettings.maxRetries : Number(retries),

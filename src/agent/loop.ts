@@ -31,6 +31,8 @@ export interface AgentConfig {
   timeoutBudgetMs?: number;
   /** Context window and compaction (src/agent/context). */
   context?: ContextSettings;
+  /** The project rule files in the system prompt, for the chat to show (see projectRules.ts). */
+  rules?: { files: string[]; note?: string };
   logger: Logger;
   /** Set for a subagent sharing its parent's scheduler: its label, tools and file tracker on each of its batches. */
   owner?: BatchOptions;

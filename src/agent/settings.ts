@@ -41,6 +41,8 @@ export interface AgentSettings {
   subagentModel?: string;
   /** A delegate call's time limit: its subagent's own budget (the tool timeout is for single calls). */
   subagentTimeoutSeconds: number;
+  /** `fanout.instructionFiles`: project rule files for the system prompt (default AGENTS.md, CLAUDE.md, Copilot's), false for none. */
+  instructionFiles?: readonly string[] | false;
 }
 
 export const defaultAgentSettings: Omit<AgentSettings, 'model'> = {

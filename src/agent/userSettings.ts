@@ -62,10 +62,33 @@ export function readUserSettings(get: (key: string) => unknown): { settings: Use
     maxSubagents: int('maxSubagents'),
     subagentMaxTurns: int('subagentMaxTurns'),
     subagentModel: str(get('subagentModel')) || undefined,
+    ...readContextSettings(get, problems),
+    instructionFiles: readInstructionFiles(get('instructionFiles'), problems),
   };
   const rawPassEnv = get('passEnv');
   const passEnv = Array.isArray(rawPassEnv) ? rawPassEnv.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim()) : [];
   return { settings: { provider, model, baseUrl: baseUrl || undefined, agent, approval, passEnv }, problems };
+}
+
+/** `fanout.contextWindow` (0 or unset: automatic) and `fanout.autoCompactThreshold` (0.3 to 0.95). */
+function readContextSettings(get: (key: string) => unknown, problems: string[]): Pick<AgentSettings, 'contextWindow' | 'autoCompactThreshold'> {
+  const out: Pick<AgentSettings, 'contextWindow' | 'autoCompactThreshold'> = {};
+  const window = get('contextWindow');
+  if (typeof window === 'number' && Number.isInteger(window) && window >= 1000) out.contextWindow = window;
+  else if (window !== undefined && window !== null && window !== 0) problems.push('fanout.contextWindow must be a whole number of tokens of at least 1000 (or 0 for automatic); using automatic.');
+  const threshold = get('autoCompactThreshold');
+  if (typeof threshold === 'number' && threshold >= 0.3 && threshold <= 0.95) out.autoCompactThreshold = threshold;
+  else if (threshold !== undefined && threshold !== null) problems.push('fanout.autoCompactThreshold must be a number from 0.3 to 0.95; using 0.85.');
+  return out;
+}
+
+/** `fanout.instructionFiles`: a list of workspace-relative files, or false for none; unset is the default list. */
+function readInstructionFiles(raw: unknown, problems: string[]): readonly string[] | false | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (raw === false) return false;
+  if (Array.isArray(raw) && raw.every((f) => typeof f === 'string')) return raw.map((f) => f.trim()).filter(Boolean);
+  problems.push('fanout.instructionFiles must be a list of workspace files or false; using AGENTS.md, CLAUDE.md and .github/copilot-instructions.md.');
+  return undefined;
 }
 
 /** `fanout.toolLimits`: `{ "<tool>": { "maxConcurrent": n, "timeoutSeconds": n } }`; a bad field is dropped and noted. */

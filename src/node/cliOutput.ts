@@ -20,6 +20,7 @@ export function jsonPrinter(out: NodeJS.WritableStream) {
     } else if (e.type === 'subagent') line({ type: 'subagent', agent: e.agent, description: e.description, status: e.status, turns: e.turns });
     else if (e.type === 'retry') line({ type: 'retry', ...from, turn: e.turn, attempt: e.attempt, delayMs: e.delayMs, reason: e.reason });
     else if (e.type === 'notice') line({ type: 'notice', ...from, message: e.message });
+    else if (e.type === 'compact') line({ type: 'compact', ...from, turn: e.turn, beforeTokens: e.beforeTokens, afterTokens: e.afterTokens, reason: e.reason });
     else if (e.type === 'done') {
       const o = e.outcome;
       if (o.status === 'final') line({ type: 'final', text: o.text, turns: o.turns, usage: o.usage });
@@ -67,6 +68,9 @@ export function humanPrinter(out: NodeJS.WritableStream, err: NodeJS.WritableStr
         break;
       case 'notice':
         err.write(`! ${who}${clean(e.message)}\n`);
+        break;
+      case 'compact':
+        err.write(`▸ ${who}context compacted (${e.reason}): ${e.beforeTokens} → ${e.afterTokens} tokens\n`);
         break;
       case 'done': {
         const rest = text.end();

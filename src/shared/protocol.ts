@@ -267,6 +267,8 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('attach'), attachments: z.array(attachmentSchema) }),
   z.object({ type: z.literal('mention-results'), query: z.string(), paths: z.array(path) }),
   z.object({ type: z.literal('focus-input') }),
+  /** The project rule files in the system prompt (AGENTS.md...), or why none are (Restricted Mode, turned off). */
+  z.object({ type: z.literal('rules'), files: z.array(z.string().max(4096)).max(50), note: z.string().max(1000).optional() }),
   /** Configuration problems that disable a whole source (bad mcp.json) are listed apart from the servers. */
   z.object({ type: z.literal('mcp-state'), servers: z.array(mcpServerStateSchema), problems: z.array(z.string()).default([]) }),
 ]);

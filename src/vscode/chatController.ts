@@ -149,6 +149,20 @@ export class ChatController implements vscode.Disposable {
     return this.active.stop();
   }
 
+  /** `fanout.compact` / `/compact`: the notice (or why nothing happened) shows in the chat. */
+  async compact(): Promise<boolean> {
+    await this.restoring;
+    try {
+      const done = await this.active.compact();
+      if (!done) void vscode.window.showInformationMessage('Fanout: nothing to compact yet (the conversation is short, or already compacted).');
+      return done;
+    } catch (e) {
+      const kind = e instanceof RunSetupError ? e.kind : e instanceof SessionBusyError ? 'busy' : undefined;
+      this.showError(`Could not compact the conversation: ${(e as Error).message}`, kind);
+      return false;
+    }
+  }
+
   /** A new chat; if the one it replaces still has changes waiting for review, the new one says so. */
   async newChat(): Promise<void> {
     await this.restoring;
@@ -174,8 +188,14 @@ export class ChatController implements vscode.Disposable {
       workspace: () => this.workspace(),
       tools: this.tools,
       logger: deps.logger,
-      configure: (host) =>
-        configureRun({ settings: () => deps.settings.read(), keys: deps.keys, approvals: this.approvals, locks: this.locks, runner: this.runner, tools: this.tools, diagnostics: this.diagnostics, language: this.language, extraTools: () => this.mcp.tools(), logger: deps.logger }, host),
+      configure: async (host) => {
+        const { settings, keys, logger } = deps;
+        const run = { settings: () => settings.read(), keys, approvals: this.approvals, locks: this.locks, runner: this.runner, tools: this.tools, diagnostics: this.diagnostics, language: this.language };
+        const config = await configureRun({ ...run, extraTools: () => this.mcp.tools(), trusted: () => vscode.workspace.isTrusted, logger }, host);
+        // The chat shows which rule files steer the agent (or why none do).
+        if (config.rules) deps.view.post({ type: 'rules', ...config.rules });
+        return config;
+      },
       save: (c) => deps.store.save(c),
       costUsd: estimateCostUsd,
       emit: (event) => {

@@ -34,6 +34,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       }),
     ),
     register('fanout.stop', () => chat.stop()),
+    register('fanout.compact', () => chat.compact()),
     register('fanout.addSelectionToChat', async () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor) return void vscode.window.showInformationMessage('Fanout: open a file (and select some code) to add it to the chat.');

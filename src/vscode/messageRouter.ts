@@ -35,6 +35,9 @@ export async function routeMessage({ chat, view, setup }: RouteDeps, msg: Webvie
     case 'stop':
       chat.stop();
       return;
+    case 'compact':
+      await chat.compact();
+      return;
     case 'new-chat':
       return chat.newChat();
     case 'open-conversation':

@@ -1,6 +1,7 @@
 import type { FileLocks } from '../agent/fileLocks';
 import type { AgentConfig } from '../agent/loop';
 import { buildAgentConfig } from '../agent/settings';
+import { projectSystemPrompt } from '../agent/systemPrompt';
 import type { UserSettings } from '../agent/userSettings';
 import type { ApprovalGate } from '../agent/approvals';
 import type { Diagnostics } from '../host/diagnostics';
@@ -36,6 +37,8 @@ export interface RunSetupDeps {
   language: LanguageFeatures;
   /** More tools for this run (the MCP servers'), after the built-in ones. */
   extraTools?(): Promise<ToolDefinition[]>;
+  /** Whether the workspace is trusted: in Restricted Mode its rule files are not read. */
+  trusted(): boolean;
   logger: Logger;
 }
 
@@ -46,7 +49,8 @@ export async function configureRun(deps: RunSetupDeps, host: { files: FileTracke
   deps.logger.debug(`request with ${s.provider}/${s.model}${s.baseUrl ? ` at ${s.baseUrl}` : ''}`);
   // Only once the provider is known to work: the first run starts the MCP servers.
   const extra = (await deps.extraTools?.()) ?? [];
-  return buildAgentConfig(s.agent, {
+  const { system, rules } = await projectSystemPrompt(host.workspace, { testCommand: s.agent.testCommand, instructionFiles: s.agent.instructionFiles, trusted: deps.trusted(), delegate: s.agent.maxSubagents > 0 });
+  const config = buildAgentConfig({ ...s.agent, systemPrompt: system }, {
     provider: traced(provider, deps.logger),
     workspace: host.workspace,
     files: host.files,
@@ -58,6 +62,7 @@ export async function configureRun(deps: RunSetupDeps, host: { files: FileTracke
     locks: deps.locks,
     approvals: deps.approvals,
   });
+  return { ...config, rules: { files: rules.files.map((f) => (f.cut ? `${f.path} (cut)` : f.path)), note: rules.note } };
 }
 
 /** The configured provider with its key (SecretStorage first, then the environment). */
@@ -84,6 +89,7 @@ function traced(provider: ModelProvider, logger: Logger): ModelProvider {
   return {
     id: provider.id,
     listModels: provider.listModels?.bind(provider),
+    modelLimits: provider.modelLimits?.bind(provider),
     async *stream(request, signal) {
       const last = request.messages[request.messages.length - 1];
       logger.trace(`request ${provider.id}/${request.model}: ${request.messages.length} messages (last: ${last?.role ?? 'none'}), ${request.tools.length} tools, parallelToolCalls=${request.parallelToolCalls}`);

@@ -13,6 +13,8 @@ export class Composer {
   readonly el: HTMLElement;
   readonly input = h('textarea', { class: 'prompt-input', rows: 1, placeholder: 'Ask Fanout… (@ to attach a file)', 'aria-label': 'Message Fanout' });
   readonly totals = h('span', { class: 'totals', 'aria-live': 'off' });
+  /** Which project rule files are in the system prompt ("AGENTS.md"), or why none are. */
+  readonly rules = h('span', { class: 'rules-in-use', hidden: true });
   private readonly send: HTMLButtonElement;
   private readonly chips: AttachmentChips;
   private readonly mentions: MentionPopup;
@@ -44,7 +46,7 @@ export class Composer {
       { class: 'composer' },
       this.mentions.el,
       this.queued,
-      h('div', { class: 'composer-box' }, this.chips.el, this.input, h('div', { class: 'composer-bar' }, mention, this.totals, this.send)),
+      h('div', { class: 'composer-box' }, this.chips.el, this.input, h('div', { class: 'composer-bar' }, mention, this.rules, this.totals, this.send)),
     );
     this.input.value = state.value.draft;
     this.chips.set(state.value.attachments);
@@ -158,9 +160,20 @@ export class Composer {
     }
   }
 
+  setRules(files: readonly string[], note: string | undefined): void {
+    this.rules.hidden = !files.length && !note;
+    this.rules.textContent = files.length ? `Rules: ${files.join(', ')}` : note ? 'No rule files' : '';
+    this.rules.title = [files.length ? `In the system prompt: ${files.join(', ')}` : '', note ?? ''].filter(Boolean).join('\n');
+  }
+
   private submit(): void {
     const text = this.input.value.trim();
     if (!text) return;
+    if (text === '/compact' && !this.running && !this.blocked) {
+      this.post({ type: 'compact' });
+      this.input.value = '';
+      return;
+    }
     if (this.running || this.blocked) {
       this.queue.push({ text, attachments: [...this.chips.value] });
       this.renderQueue();

@@ -6,7 +6,7 @@ import { addUsage, type Usage } from '../shared/transcript';
 import { confirmInline } from './confirm';
 import { button, h, icon, isNearBottom } from './dom';
 import { BatchView } from './render/batch';
-import { ErrorBlock, noticeLine, retryLine, statusLine } from './render/notices';
+import { compactNotice, ErrorBlock, noticeLine, retryLine, statusLine } from './render/notices';
 import { SubagentLanes } from './render/subagents';
 import { describeUsage, TurnView } from './render/turn';
 import type { ViewState } from './state';
@@ -15,6 +15,8 @@ export interface ConversationHooks {
   post(message: WebviewMessage): void;
   onRunning(running: boolean): void;
   onTotals(usage: Usage, costUsd: number | undefined): void;
+  /** Tokens in use against the model's window (the header meter). */
+  onContext(tokens: number, window: number): void;
 }
 
 export class Conversation {
@@ -83,7 +85,9 @@ export class Conversation {
     this.el.replaceChildren();
     this.el.setAttribute('aria-label', `Conversation: ${view.title}`);
     let turn = 0;
+    const compactions = view.compactions ?? [];
     view.messages.forEach((m, i) => {
+      for (const c of compactions) if (c.messageIndex === i) this.el.appendChild(compactNotice(c));
       if (m.role === 'user') {
         this.turns = new Map();
         turn = 0;
@@ -101,7 +105,9 @@ export class Conversation {
         }
       }
     });
+    for (const c of compactions) if (c.messageIndex >= view.messages.length) this.el.appendChild(compactNotice(c));
     if (!view.messages.length) this.el.appendChild(emptyState());
+    if (view.context) this.hooks.onContext(view.context.tokens, view.context.window);
     this.total = { usage: view.usage, costUsd: view.costUsd };
     this.hooks.onTotals(this.total.usage, this.total.costUsd);
     this.hooks.onRunning(view.running);
@@ -158,6 +164,13 @@ export class Conversation {
         break;
       case 'notice':
         this.append(noticeLine(event.message));
+        break;
+      case 'context':
+        this.hooks.onContext(event.tokens, event.window);
+        break;
+      case 'compact':
+        this.el.querySelector(':scope > .empty-state')?.remove();
+        this.append(compactNotice(event));
         break;
       case 'done':
         this.finishRun(event);

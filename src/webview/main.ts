@@ -45,6 +45,7 @@ function start(): void {
         composer.totals.textContent = any ? `Σ ${describeUsage(usage, costUsd)}` : '';
         composer.totals.title = any ? `This conversation so far: ${describeUsage(usage, costUsd)}` : '';
       },
+      onContext: (tokens, window) => header.setContext(tokens, window),
     },
     state,
   );
@@ -105,6 +106,9 @@ function start(): void {
         break;
       case 'focus-input':
         composer.focus();
+        break;
+      case 'rules':
+        composer.setRules(m.files, m.note);
         break;
       case 'mcp-state':
         mcp.set(m);

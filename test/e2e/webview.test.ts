@@ -446,6 +446,41 @@ describe('chat webview in a real browser', function () {
     await page.locator('.notice-warning', { hasText: limit }).waitFor();
   });
 
+  it('context: the header meter fills and changes colour, a compaction notice expands to its summary, /compact asks for one', async () => {
+    await sendHost(page, init(), ev({ type: 'run-start', userText: 'review', messageIndex: 0 }), ev({ type: 'context', turn: 1, tokens: 20_000, window: 100_000 }));
+    const meter = page.locator('.context-meter');
+    await meter.waitFor();
+    assert.equal(await meter.getAttribute('role'), 'meter');
+    assert.equal(await meter.getAttribute('data-level'), 'ok');
+    assert.equal(await meter.locator('.context-meter-label').textContent(), '20%');
+    const okColour = await meter.locator('.context-meter-fill').evaluate((el) => getComputedStyle(el).backgroundColor);
+    await sendHost(page, ev({ type: 'context', turn: 2, tokens: 90_000, window: 100_000 }));
+    await page.locator('.context-meter[data-level="full"]').waitFor();
+    assert.equal(await meter.getAttribute('aria-valuetext'), '90,000 of 100,000 tokens (90%)');
+    assert.notEqual(await meter.locator('.context-meter-fill').evaluate((el) => getComputedStyle(el).backgroundColor), okColour);
+
+    await sendHost(page, ev({ type: 'compact', turn: 2, beforeTokens: 90_000, afterTokens: 30_000, reason: 'threshold', summary: 'Read a.ts and b.ts; b needs a fix.' }));
+    const notice = page.locator('.compact-notice');
+    await notice.waitFor();
+    assert.match((await notice.locator('summary').textContent()) ?? '', /Context compacted: 90,000 → 30,000 tokens/);
+    assert.equal(await notice.locator('.compact-summary').isVisible(), false);
+    await notice.locator('summary').click();
+    await notice.locator('.compact-summary', { hasText: 'b needs a fix' }).waitFor();
+
+    await sendHost(page, ev({ type: 'done', status: 'final', text: 'ok', turns: 2, usage: { inputTokens: 1, outputTokens: 1 } }));
+    await page.getByRole('textbox', { name: 'Message Fanout' }).fill('/compact');
+    await page.getByRole('textbox', { name: 'Message Fanout' }).press('Enter');
+    assert.deepEqual(await waitForPosted(page, 'compact'), { type: 'compact' });
+    assert.equal((await posted(page)).filter((m) => m.type === 'send').length, 0);
+
+    // The rule files in the system prompt, and the Restricted Mode note when there are none.
+    await sendHost(page, { type: 'rules', files: ['AGENTS.md', 'CLAUDE.md (cut)'] });
+    await page.locator('.rules-in-use', { hasText: 'Rules: AGENTS.md, CLAUDE.md (cut)' }).waitFor();
+    await sendHost(page, { type: 'rules', files: [], note: "Restricted Mode: the workspace's rule files (AGENTS.md and the like) are not loaded." });
+    await page.locator('.rules-in-use', { hasText: 'No rule files' }).waitFor();
+    assert.match((await page.locator('.rules-in-use').getAttribute('title')) ?? '', /Restricted Mode/);
+  });
+
   it('redraws a conversation from its transcript: messages, tool cards, results, timeline; restore checkpoint', async () => {
     const conversation: ConversationView = {
       id: 'c9',

@@ -157,6 +157,19 @@ describe('readUserSettings', () => {
     assert.equal(settings.agent.testCommand, undefined);
   });
 
+  it('reads the context and rule-file settings, and notes bad ones', () => {
+    const good = read({ contextWindow: 64000, autoCompactThreshold: 0.7, instructionFiles: ['docs/AGENTS.md'] });
+    assert.deepEqual(good.problems, []);
+    assert.equal(good.settings.agent.contextWindow, 64000);
+    assert.equal(good.settings.agent.autoCompactThreshold, 0.7);
+    assert.deepEqual(good.settings.agent.instructionFiles, ['docs/AGENTS.md']);
+    assert.equal(read({ contextWindow: 0, instructionFiles: false }).settings.agent.contextWindow, undefined);
+    assert.equal(read({ instructionFiles: false }).settings.agent.instructionFiles, false);
+    const bad = read({ contextWindow: 12.5, autoCompactThreshold: 2, instructionFiles: 'AGENTS.md' });
+    assert.equal(bad.problems.length, 3);
+    assert.equal(bad.settings.agent.autoCompactThreshold, undefined);
+  });
+
   it('takes valid values and the provider default model when model is empty', () => {
     const { settings, problems } = read({ provider: 'anthropic', model: '  ', baseUrl: 'http://localhost:11434/v1', maxConcurrentTools: 3, parallelToolCalls: false, approval: { edit: 'ask' }, testCommand: ' npm t ' });
     assert.deepEqual(problems, []);

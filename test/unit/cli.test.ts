@@ -56,6 +56,26 @@ describe('headless runner (fanout CLI) against a fake OpenAI server', () => {
     assert.equal(server.chatRequests[0].headers.authorization, 'Bearer sk-test');
   });
 
+  it('--context-window N: compacts to stay inside it and prints one {"type":"compact"} line per compaction', async () => {
+    const big = Array.from({ length: 80 }, (_, i) => `line ${i}: some text that takes room in the window`).join('\n');
+    ws = tempWorkspace(Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`f${i}.txt`, big])));
+    let turn = 0;
+    server = await new FakeOpenAIServer((req) => {
+      if (!req.body.tools) return { text: 'Summary: read f0 to f4.' };
+      const t = turn++;
+      return t < 5 ? { calls: [{ name: 'read_file', arguments: { path: `f${t}.txt` } }] } : { text: 'Read them all.' };
+    }).start();
+    const { code, out } = await runCli(['--workspace', ws.dir, '--base-url', `${server.url}/v1`, '--context-window', '4000', '--json', 'read every file'], { OPENAI_API_KEY: 'sk-test' });
+    assert.equal(code, 0);
+    const compacts = out.trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.type === 'compact');
+    assert.ok(compacts.length >= 1);
+    for (const c of compacts) {
+      assert.deepEqual(Object.keys(c), ['type', 'turn', 'beforeTokens', 'afterTokens', 'reason']);
+      assert.equal(c.reason, 'threshold');
+      assert.ok(c.afterTokens < c.beforeTokens && c.beforeTokens > 0.85 * 4000, JSON.stringify(c));
+    }
+  });
+
   it('with --sequential tells the model parallel calls are off', async () => {
     ws = tempWorkspace({ 'a.txt': 'x' });
     server = await new FakeOpenAIServer(() => ({ text: 'hi' })).start();

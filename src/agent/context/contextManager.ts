@@ -7,7 +7,7 @@ import type { Message, ToolResult, Usage } from '../../shared/transcript';
 import { elideOldResults, recentStart, renderHistory, summarise, summaryCut } from './compaction';
 import { newContextState, RequestView, type ContextState } from './requestView';
 import { shareBudget } from './resultBudget';
-import { requestChars, TokenEstimator } from './tokens';
+import { messageChars, requestChars, TokenEstimator } from './tokens';
 
 export type CompactReason = 'threshold' | 'overflow' | 'manual';
 
@@ -140,6 +140,12 @@ export class ContextManager {
     return this.compact(messages, 0, 'manual', signal, before);
   }
 
+  private worthSummarising(messages: readonly Message[], cut: number): boolean {
+    let replaced = 0;
+    for (let i = this.state.summarisedUpTo; i < cut; i++) replaced += messageChars(messages[i]!);
+    return replaced >= 0.2 * requestChars(this.deps.system, this.deps.tools, this.view.build(messages, this.state));
+  }
+
   private estimate(messages: readonly Message[]): number {
     return this.estimator.estimate(requestChars(this.deps.system, this.deps.tools, this.view.build(messages, this.state)));
   }
@@ -156,7 +162,10 @@ export class ContextManager {
     let summary: string | undefined;
     if (after > (hard ? TARGET : this.threshold) * window || reason === 'manual') {
       const cut = summaryCut(messages, this.state, keepFrom);
-      if (cut !== undefined) {
+      // A summary of a short stretch saves nothing (the summary itself takes room): only worth a request when the
+      // history it replaces is a good part of what is sent.
+      if (cut !== undefined && this.worthSummarising(messages, cut)) {
+        const previous = { summary: this.state.summary, summarisedUpTo: this.state.summarisedUpTo, elided: [...this.state.elided] };
         try {
           const history = renderHistory(messages, this.state, cut, this.estimator.chars(window * 0.5));
           summary = await summarise(this.deps.provider, this.deps.model, history, signal, Math.min(4096, Math.floor(window * 0.1)));
@@ -169,6 +178,11 @@ export class ContextManager {
           this.deps.warn(`could not summarise the conversation: ${(e as Error).message}`);
         }
         after = this.estimate(messages);
+        if (summary && after >= before) {
+          Object.assign(this.state, previous);
+          summary = undefined;
+          after = this.estimate(messages);
+        }
       }
     }
     // After an overflow the retry must fit: when the kept turn alone is too big, its results go too (the model can

@@ -1,5 +1,5 @@
 // Inline lines in the conversation: notices, errors with their actions, transient retry lines, run endings.
-import type { ErrorAction } from '../../shared/protocol';
+import type { CompactionRecord, ErrorAction } from '../../shared/protocol';
 import { button, formatMs, h, icon } from '../dom';
 
 const ACTION_LABELS: Record<ErrorAction, { text: string; icon: string }> = {
@@ -47,4 +47,14 @@ export function retryLine(attempt: number, delayMs: number, reason: string): HTM
 
 export function statusLine(iconName: string, text: string, detail?: string): HTMLElement {
   return h('div', { class: 'run-status' }, icon(iconName), h('span', {}, text), detail ? h('span', { class: 'run-status-detail' }, detail) : null);
+}
+
+const REASONS: Record<CompactionRecord['reason'], string> = { threshold: 'nearly full', overflow: 'the model said it was too long', manual: 'on request' };
+
+/** "Context compacted: 41,200 → 12,300 tokens", the summary the model wrote expandable below it. */
+export function compactNotice(c: Pick<CompactionRecord, 'beforeTokens' | 'afterTokens' | 'reason' | 'summary'>): HTMLElement {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const head = h('summary', {}, icon('fold'), h('span', {}, `Context compacted: ${n(c.beforeTokens)} → ${n(c.afterTokens)} tokens`), h('span', { class: 'run-status-detail' }, REASONS[c.reason]));
+  const body = c.summary ? h('div', { class: 'compact-summary' }, c.summary) : h('div', { class: 'compact-summary' }, 'Older tool results were replaced by a note; the model can read them again.');
+  return h('details', { class: 'compact-notice', role: 'note' }, head, body);
 }

@@ -6,8 +6,8 @@ import * as vscode from 'vscode';
 import { EXTENSION_ID, fanoutLog } from './helpers';
 
 // Names given by the issue: a contract, checked exactly.
-const COMMANDS = ['fanout.ask', 'fanout.newChat', 'fanout.setApiKey', 'fanout.selectModel', 'fanout.stop', 'fanout.addSelectionToChat', 'fanout.showLog'];
-const SETTINGS = ['provider', 'model', 'baseUrl', 'maxConcurrentTools', 'toolTimeoutSeconds', 'maxTurns', 'testCommand', 'parallelToolCalls', 'approval', 'subagentModel', 'maxSubagents', 'subagentMaxTurns'];
+const SETTINGS = ['provider', 'model', 'baseUrl', 'maxConcurrentTools', 'toolTimeoutSeconds', 'maxTurns', 'testCommand', 'parallelToolCalls', 'approval', 'subagentModel', 'maxSubagents', 'subagentMaxTurns', 'contextWindow', 'autoCompactThreshold', 'instructionFiles'];
+const COMMANDS = ['fanout.ask', 'fanout.newChat', 'fanout.setApiKey', 'fanout.selectModel', 'fanout.stop', 'fanout.compact', 'fanout.addSelectionToChat', 'fanout.showLog'];
 
 interface PackageJson {
   contributes: {
