@@ -9,6 +9,7 @@ import type { BenchOptions, Row, Scenario } from './lib';
 import { fanout } from './scenarios/fanout';
 import { loadMemory } from './scenarios/loadMemory';
 import { longSession } from './scenarios/longSession';
+import { contextSession } from './scenarios/contextSession';
 import { packageSize } from './scenarios/packageSize';
 import { readMany } from './scenarios/readMany';
 import { review, seedReview } from './scenarios/review';
@@ -19,7 +20,7 @@ import { searchVsRg } from './scenarios/searchVsRg';
 import { streamOverlap } from './scenarios/streamOverlap';
 import { markdownTable } from './table';
 
-const SCENARIOS: readonly Scenario[] = [fanout, review, seedReview, reviewBatch, streamOverlap, schedulerOverhead, sameFileEdits, searchVsRg, readMany, longSession, loadMemory, packageSize];
+const SCENARIOS: readonly Scenario[] = [fanout, review, seedReview, reviewBatch, streamOverlap, schedulerOverhead, sameFileEdits, searchVsRg, readMany, longSession, contextSession, loadMemory, packageSize];
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' } } });

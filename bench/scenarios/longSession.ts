@@ -117,7 +117,8 @@ async function runSession(workspace: NodeWorkspace, converter: Converter | undef
     },
   };
   const config = buildAgentConfig(
-    { ...defaultAgentSettings, model: 'in-process', maxTurns: TURNS + 1 },
+    // A window that holds the whole session: this row measures per-turn work (the context estimate included), not compaction.
+    { ...defaultAgentSettings, model: 'in-process', maxTurns: TURNS + 1, contextWindow: 100_000_000 },
     { provider, workspace, runner: new NodeProcessRunner(), tools: toolRegistry([lookup]), logger: silentLogger },
   );
   const starts: number[] = [];

@@ -7,6 +7,9 @@ import * as vscode from 'vscode';
 export const TEST_VENDOR = 'fanout-test';
 export const TEST_MODEL_ID = 'fanout-test-model';
 export const TEST_MODEL_FAMILY = 'fanout-test-family';
+/** A second model with a small window: it refuses a prompt over SMALL_WINDOW tokens (4 characters each) as Copilot does. */
+export const TEST_SMALL_MODEL_ID = 'fanout-test-small';
+export const SMALL_WINDOW = 12_000;
 
 export type ScriptedPart = { text: string } | { call: { id: string; name: string; input: object } };
 
@@ -15,6 +18,7 @@ export interface SeenRequest {
   messages: readonly vscode.LanguageModelChatRequestMessage[];
   tools: string[];
   toolMode: vscode.LanguageModelChatToolMode;
+  tokens: number;
 }
 
 /** A request part as plain data: text, a call, or a result (with its text). */
@@ -58,11 +62,18 @@ export class ScriptedLanguageModel implements vscode.LanguageModelChatProvider {
         maxOutputTokens: 8_000,
         capabilities: { toolCalling: true },
       },
+      { id: TEST_SMALL_MODEL_ID, name: 'Fanout Small Test Model', family: 'fanout-test-small', version: '1', maxInputTokens: SMALL_WINDOW, maxOutputTokens: 2_000, capabilities: { toolCalling: true } },
     ];
   }
 
+  /** The prompt size of a request, in this model's tokens (system text, messages, results and tool schemas). */
+  static tokens(messages: readonly vscode.LanguageModelChatRequestMessage[], tools: readonly vscode.LanguageModelChatTool[] = []): number {
+    const chars = messages.reduce((n, m) => n + (m.content as unknown[]).reduce((k: number, p) => k + JSON.stringify(describePart(p)).length, 0), 0);
+    return Math.ceil((chars + JSON.stringify(tools).length) / 4);
+  }
+
   async provideLanguageModelChatResponse(
-    _model: vscode.LanguageModelChatInformation,
+    model: vscode.LanguageModelChatInformation,
     messages: readonly vscode.LanguageModelChatRequestMessage[],
     options: vscode.ProvideLanguageModelChatResponseOptions,
     progress: vscode.Progress<vscode.LanguageModelResponsePart>,
@@ -70,8 +81,9 @@ export class ScriptedLanguageModel implements vscode.LanguageModelChatProvider {
     // The latest prompt: the last user message with text (later ones carry only tool results).
     const prompt = [...messages].reverse().map((m) => (m.role === vscode.LanguageModelChatMessageRole.User ? textOf(m) : '')).find((t) => t.trim()) ?? '';
     const tag = [...this.scripts.keys()].find((t) => prompt.includes(t)) ?? '';
-    const request: SeenRequest = { tag, messages, tools: (options.tools ?? []).map((t) => t.name), toolMode: options.toolMode };
+    const request: SeenRequest = { tag, messages, tools: (options.tools ?? []).map((t) => t.name), toolMode: options.toolMode, tokens: ScriptedLanguageModel.tokens(messages, options.tools) };
     this.requests.push(request);
+    if (request.tokens > model.maxInputTokens) throw new Error(`prompt token count of ${request.tokens} exceeds the limit of ${model.maxInputTokens}`);
     const answer = this.scripts.get(tag);
     if (!answer) throw new Error(`the test model has no script for this prompt: ${prompt.slice(-200)}`);
     for (const part of answer(this.requestsOf(tag).length - 1, request)) {

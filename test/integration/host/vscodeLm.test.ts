@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ask, EXTENSION_ID, readDisk, tag } from './helpers';
-import { describePart, registerTestModel, TEST_MODEL_FAMILY, TEST_MODEL_ID, withSettings, type ScriptedLanguageModel } from './scriptedLm';
+import { describePart, registerTestModel, SMALL_WINDOW, TEST_MODEL_FAMILY, TEST_MODEL_ID, TEST_SMALL_MODEL_ID, withSettings, type ScriptedLanguageModel } from './scriptedLm';
 
 describe('provider vscode-lm (VS Code Language Model API)', () => {
   let model: ScriptedLanguageModel;
@@ -83,5 +83,29 @@ describe('provider vscode-lm (VS Code Language Model API)', () => {
     await withSettings({ provider: 'vscode-lm', model: TEST_MODEL_ID, parallelToolCalls: false }, () => ask(`hello ${t}`));
     const [system] = model.requestsOf(t)[0].messages[0].content.map(describePart);
     assert.ok('text' in system && /at most one tool per turn/.test(system.text));
+  });
+
+  it('keeps a long session inside a small maxInputTokens: compacts and finishes, never sending more than the model takes', async function () {
+    this.timeout(120_000);
+    const t = tag();
+    const big = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'context-big.txt');
+    await vscode.workspace.fs.writeFile(big, Buffer.from(Array.from({ length: 500 }, (_, i) => `line ${i}: text that fills the window of the small model`).join('\n')));
+    try {
+      model.script(t, (step, request) => {
+        if (!request.tools.length) return [{ text: `Summary: the big file was read ${step} times; nothing new in it.` }];
+        const reads = model.requestsOf(t).filter((r) => r.tools.length).length - 1;
+        return reads < 6 ? [{ call: { id: `lm_big_${reads}`, name: 'read_file', input: { path: 'context-big.txt' } } }] : [{ text: `Read it six times. ${t}` }];
+      });
+      await vscode.commands.executeCommand('fanout.newChat');
+      const answer = await withSettings({ provider: 'vscode-lm', model: TEST_SMALL_MODEL_ID }, () => ask(`read context-big.txt six times ${t}`));
+      assert.equal(answer, `Read it six times. ${t}`);
+      const sent = model.requestsOf(t);
+      const peak = Math.max(...sent.map((r) => r.tokens));
+      assert.ok(peak <= SMALL_WINDOW, `a request of ${peak} tokens passed maxInputTokens ${SMALL_WINDOW}`);
+      const compacted = sent.some((r) => r.messages.some((m) => m.content.map(describePart).some((p) => ('text' in p && /compacted to fit|Result elided|were cut/.test(p.text)) || ('resultFor' in p && /Result elided|were cut/.test(p.text)))));
+      assert.ok(compacted, 'some request carried an elided result, a shared-budget cut or a summary');
+    } finally {
+      await vscode.workspace.fs.delete(big);
+    }
   });
 });

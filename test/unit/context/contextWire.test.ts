@@ -19,7 +19,8 @@ const BIG = Array.from({ length: 60 }, (_, i) => `export const value${i} = ${i};
 
 for (const h of HARNESSES) {
   describe(`context management on the wire: ${h.id}`, function () {
-    this.timeout(60_000);
+    // A 300-turn session over HTTP is a few seconds of CPU; on a loaded shared machine far more wall time.
+    this.timeout(300_000);
     let ws: ReturnType<typeof tempWorkspace>;
     let server: Awaited<ReturnType<Harness['start']>> | undefined;
     beforeEach(() => {
