@@ -28,6 +28,8 @@ const BUILDERS: Record<string, (m: Module, r: ModelRequest) => unknown[]> = {
   openai: (m, r) => [m.toOpenAIMessages(r.system, r.messages), m.toOpenAITools(r.tools)],
   anthropic: (m, r) => [m.toAnthropicSystem(r.system), m.toAnthropicMessages(r.messages, { cacheLastMessage: true }), m.toAnthropicTools(r.tools)],
   gemini: (m, r) => [m.toGeminiSystem(r.system, r.parallelToolCalls), m.toGeminiContents(r.messages), m.toGeminiTools(r.tools)],
+  // The neutral parts; the extension maps them 1:1 onto vscode.LanguageModelChat* objects, which need the host.
+  vscodeLm: (m, r) => [m.toLmMessages(r), m.toLmTools(r.tools)],
 };
 
 const lookup = defineTool({

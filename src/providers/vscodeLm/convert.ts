@@ -3,6 +3,7 @@
 import { CallIdAllocator } from '../callIds';
 import { withOneCallPerTurn } from '../parallelHint';
 import type { FinishReason, ModelEvent, ModelRequest, ToolSpec } from '../provider';
+import type { Message } from '../../shared/transcript';
 
 export type LmTextPart = { kind: 'text'; text: string };
 export type LmToolCallPart = { kind: 'tool-call'; callId: string; name: string; input: object };
@@ -39,17 +40,32 @@ export function toLmMessages(request: Pick<ModelRequest, 'system' | 'messages' |
     else out.push(m);
   };
   for (const m of request.messages) {
-    if (m.role === 'user') push({ role: 'user', parts: userParts([{ kind: 'text', text: m.text }]) });
-    else if (m.role === 'tool') push({ role: 'user', parts: userParts(m.results.map((r): LmToolResultPart => ({ kind: 'tool-result', callId: r.callId, text: r.content }))) });
-    else {
-      const parts: (LmTextPart | LmToolCallPart)[] = m.text ? [{ kind: 'text', text: m.text }] : [];
-      for (const c of m.toolCalls) parts.push({ kind: 'tool-call', callId: c.id, name: c.name, input: argumentsObject(c.arguments) });
-      // An assistant turn with neither text nor calls (an empty answer) still keeps the alternation.
-      push({ role: 'assistant', parts: parts.length ? parts : [{ kind: 'text', text: '' }] });
-    }
+    const { role, parts } = converted(m);
+    push(role === 'user' ? { role, parts: userParts([...parts] as (LmTextPart | LmToolResultPart)[]) } : ({ role, parts: [...parts] } as LmMessage));
   }
   if (systemPending) out.unshift({ role: 'user', parts: [{ kind: 'text', text: system }] });
   return out;
+}
+
+const cache = new WeakMap<Message, { role: LmMessage['role']; parts: readonly LmInputPart[] }>();
+
+/**
+ * One transcript message's parts, converted once (transcript messages are never changed): re-parsing every earlier
+ * call's arguments on every turn made a long session's requests grow quadratically in cost.
+ */
+function converted(m: Message): { role: LmMessage['role']; parts: readonly LmInputPart[] } {
+  let c = cache.get(m);
+  if (c) return c;
+  if (m.role === 'user') c = { role: 'user', parts: [{ kind: 'text', text: m.text }] };
+  else if (m.role === 'tool') c = { role: 'user', parts: m.results.map((r): LmToolResultPart => ({ kind: 'tool-result', callId: r.callId, text: r.content })) };
+  else {
+    const parts: (LmTextPart | LmToolCallPart)[] = m.text ? [{ kind: 'text', text: m.text }] : [];
+    for (const call of m.toolCalls) parts.push({ kind: 'tool-call', callId: call.id, name: call.name, input: argumentsObject(call.arguments) });
+    // An assistant turn with neither text nor calls (an empty answer) still keeps the alternation.
+    c = { role: 'assistant', parts: parts.length ? parts : [{ kind: 'text', text: '' }] };
+  }
+  cache.set(m, c);
+  return c;
 }
 
 export function toLmTools(tools: readonly ToolSpec[]): LmTool[] {
