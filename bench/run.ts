@@ -18,9 +18,10 @@ import { sameFileEdits } from './scenarios/sameFileEdits';
 import { schedulerOverhead } from './scenarios/schedulerOverhead';
 import { searchVsRg } from './scenarios/searchVsRg';
 import { streamOverlap } from './scenarios/streamOverlap';
+import { subagentSharedFileEdits, subagentSpeedup } from './scenarios/subagents';
 import { markdownTable } from './table';
 
-const SCENARIOS: readonly Scenario[] = [fanout, review, seedReview, reviewBatch, streamOverlap, schedulerOverhead, sameFileEdits, searchVsRg, readMany, longSession, contextSession, loadMemory, packageSize];
+const SCENARIOS: readonly Scenario[] = [fanout, review, seedReview, reviewBatch, streamOverlap, schedulerOverhead, sameFileEdits, subagentSpeedup, subagentSharedFileEdits, searchVsRg, readMany, longSession, contextSession, loadMemory, packageSize];
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' } } });
