@@ -7,6 +7,7 @@ import { truncateMiddle } from '../tools/truncate';
 import type { ApprovalGate, ApprovalRequest } from './approvals';
 import { DEFAULT_MAX_CONCURRENT_TOOLS, DEFAULT_TOOL_TIMEOUT_SECONDS, perToolLimits } from './defaults';
 import { claimsConflict, FileLocks } from './fileLocks';
+import { OrderedLimit } from './orderedLimit';
 import { prepareCall, type PreparedCall } from './prepareCall';
 
 export type CallState =
@@ -97,8 +98,8 @@ export interface BatchOptions {
 /** Owns concurrency, locks, timeouts, truncation and error-to-result conversion for every batch of a run. */
 export class Scheduler {
   readonly locks: FileLocks;
-  /** @internal The cap shared by every call of every batch. */
-  readonly globalLimit: LimitFunction;
+  /** @internal The cap shared by every call of every batch, granted in call order (see OrderedLimit). */
+  readonly globalLimit: OrderedLimit;
   /** By tool name, and by `sharedLimit.key` for tools that share one cap (an MCP server's). */
   private readonly limiters = new Map<string, LimitFunction>();
   readonly options: Required<Omit<SchedulerOptions, 'approvals' | 'locks'>> & Pick<SchedulerOptions, 'approvals'>;
@@ -115,7 +116,7 @@ export class Scheduler {
       perTool: mergeLimits(perToolLimits(), options.perTool ?? {}),
     };
     this.locks = options.locks ?? new FileLocks();
-    this.globalLimit = pLimit(this.options.sequential ? 1 : Math.max(1, this.options.maxConcurrentTools));
+    this.globalLimit = new OrderedLimit(this.options.sequential ? 1 : Math.max(1, this.options.maxConcurrentTools));
   }
 
   /** @internal The real file a tool's path names: every name of one file takes one lock. */
@@ -158,6 +159,8 @@ interface Entry {
   ran: boolean;
   /** Later identical calls that take this call's result; they mirror its states. */
   followers?: Entry[];
+  /** Its place in line for a global slot, drawn on arrival: a call that waited for the stream's end keeps it. */
+  ticket: number;
 }
 
 /**
@@ -218,7 +221,7 @@ export class Batch {
           ? refuse(new ToolError('duplicate_call_id', `This call repeated the id of an earlier call in the same turn, so it was renamed to ${call.id} and not run. Ask for it again if it is still needed.`))
           : prepareCall(call, this.owner.tools ?? tools, this.scheduler.lockKey);
     const log: CallLog = { id: call.id, name: call.name, summary: prepared.summary, ok: false, state: 'queued', ms: 0, startMs: 0, endMs: 0, early: false };
-    const entry: Entry = { prepared, log, ran: false, result: undefined as unknown as Promise<ToolResult> };
+    const entry: Entry = { prepared, log, ran: false, ticket: this.scheduler.globalLimit.ticket(), result: undefined as unknown as Promise<ToolResult> };
     this.entries.push(entry);
     const { reused } = options;
     const reuse = reused && prepared.ok && prepared.tool.access === 'read' && !prepared.files.some((f) => this.writes.some((w) => claimsConflict(f, w)));
@@ -323,7 +326,7 @@ export class Batch {
         granted.resolve();
         return running;
       };
-      const slot = limiters.reduceRight<() => Promise<ToolResult>>((inner, limit) => () => limit(inner), runsAgent ? work : () => this.scheduler.globalLimit(work));
+      const slot = limiters.reduceRight<() => Promise<ToolResult>>((inner, limit) => () => limit(inner), runsAgent ? work : () => this.scheduler.globalLimit.run(entry.ticket, work));
       // A call stopped while queued still passes through its slot later, to leave at once (execute checks the stop).
       slot().catch(() => undefined);
       try {

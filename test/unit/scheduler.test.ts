@@ -49,6 +49,17 @@ describe('Scheduler', () => {
     assert.equal(probe.peak, 2);
   });
 
+  it('gives free slots in model order: a test run asked for before more reads starts ahead of them', async () => {
+    // Reads start while the model streams and fill the slots; the test run waits for the stream's end. It must not
+    // then queue behind every later read (the longest call of a review batch would start last).
+    const probe = new ConcurrencyProbe();
+    const s = new Scheduler({ tools: toolRegistry([sleepTool(probe), sleepTool(probe, { name: 'test', access: 'exec' })]), context: testContext(), maxConcurrentTools: 2 });
+    const reads = (from: number, n: number) => Array.from({ length: n }, (_, i) => call(`r${from + i}`, 'sleep', { ms: 30, label: `r${from + i}` }));
+    const { results } = await runBatch(s, [...reads(0, 2), call('t', 'test', { ms: 1, label: 't' }), ...reads(2, 4)]);
+    assert.ok(results.every((r) => r.ok));
+    assert.deepEqual(probe.order.slice(0, 3), ['r0', 'r1', 't']);
+  });
+
   it('keeps the defaults of a tool\'s limits that an override leaves out (run_tests: 8 at once)', () => {
     const s = new Scheduler({ tools: toolRegistry([]), context: testContext(), perTool: { run_tests: { timeoutMs: 1000 } } });
     assert.deepEqual(s.options.perTool.run_tests, { maxConcurrent: 8, timeoutMs: 1000 });
