@@ -14,6 +14,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      // Lazy bundles (dist/lazy/*) carry their own copies of these classes: instanceof misses the other bundles' errors.
+      'no-restricted-syntax': [
+        'error',
+        { selector: "BinaryExpression[operator='instanceof'][right.name=/^(ProviderError|ToolError)$/]", message: 'Use ProviderError.is(e) / ToolError.is(e): each lazy bundle has its own copy of the class.' },
+      ],
     },
   },
   {

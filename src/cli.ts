@@ -146,7 +146,7 @@ function namingUrl(provider: ModelProvider, url: string | undefined): ModelProvi
       try {
         yield* provider.stream(request, signal);
       } catch (e) {
-        if (!(e instanceof ProviderError) || (e.kind !== 'unreachable' && e.kind !== 'network') || e.message.includes(url)) throw e;
+        if (!(ProviderError.is(e)) || (e.kind !== 'unreachable' && e.kind !== 'network') || e.message.includes(url)) throw e;
         throw new ProviderError(e.kind, `${e.message} (tried ${url})`, e.options);
       }
     },

@@ -349,5 +349,5 @@ function uniqueId(call: ToolCall, ids: Set<string>, turn: number, index: number)
 
 /** Anything a provider or the stream throws, as a classified error (unknown kinds are not retried). */
 function asProviderError(e: unknown): ProviderError {
-  return e instanceof ProviderError ? e : new ProviderError('unknown', e instanceof Error ? e.message : String(e), { cause: e });
+  return ProviderError.is(e) ? e : new ProviderError('unknown', e instanceof Error ? e.message : String(e), { cause: e });
 }

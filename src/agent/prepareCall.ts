@@ -39,7 +39,7 @@ export function prepareCall(call: ToolCall, tools: ToolRegistry, lockKey: (path:
     return { ok: true, call, tool, input, files, summary: tool.summary?.(input) ?? '' };
   } catch (e) {
     // files() normalises paths, so a path outside the workspace is caught here, before anything runs or locks.
-    if (e instanceof ToolError) return fail(e);
+    if (ToolError.is(e)) return fail(e);
     throw e;
   }
 }

@@ -374,7 +374,7 @@ export class Batch {
       // An aborted call reports why it was aborted, unless the tool explained its own stop or timeout (run_command
       // keeps the output so far; a delegate says what its subagent had changed).
       const why = (controller.signal.reason as { code?: unknown } | undefined)?.code;
-      const own = e instanceof ToolError && (e.code === 'timeout' || e.code === why || (e.code === 'cancelled' && this.signal.aborted));
+      const own = ToolError.is(e) && (e.code === 'timeout' || e.code === why || (e.code === 'cancelled' && this.signal.aborted));
       const reason = controller.signal.aborted && !own ? controller.signal.reason : e;
       return this.finish(entry, this.signal.aborted ? 'cancelled' : 'failed', reason);
     } finally {
@@ -505,7 +505,7 @@ function sortKeys(v: unknown): unknown {
 }
 
 function asToolError(error: unknown, state: CallState): ToolError {
-  if (error instanceof ToolError) return state === 'cancelled' && error.code !== 'timeout' ? new ToolError('cancelled', error.code === 'cancelled' ? error.message : 'Cancelled by the user while it was running.') : error;
+  if (ToolError.is(error)) return state === 'cancelled' && error.code !== 'timeout' ? new ToolError('cancelled', error.code === 'cancelled' ? error.message : 'Cancelled by the user while it was running.') : error;
   if (state === 'cancelled') return new ToolError('cancelled', 'Cancelled by the user.');
   const message = error instanceof Error ? error.message : String(error);
   return new ToolError('failed', message || 'The tool failed without a message.');

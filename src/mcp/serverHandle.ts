@@ -144,7 +144,7 @@ export class ServerHandle {
     } catch (e) {
       if (generation === this.generation) this.failed(generation, `could not start: ${errorText(e)}${this.stderrTail ? ` (its output: ${this.stderrTail.trim()})` : ''}`);
       else await connection?.close().catch(() => {});
-      throw e instanceof ToolError ? e : new ToolError('unavailable', `MCP server "${this.name}" ${this.message}`);
+      throw ToolError.is(e) ? e : new ToolError('unavailable', `MCP server "${this.name}" ${this.message}`);
     }
   }
 

@@ -31,7 +31,7 @@ export async function checkParents(realRoot: string, abs: string, rel: string): 
       if (!isInside(realRoot, await fs.realpath(dir))) throw new ToolError('path_outside_workspace', `${rel} resolves outside the workspace (through a symlink).`);
       return;
     } catch (e) {
-      if (e instanceof ToolError) throw e;
+      if (ToolError.is(e)) throw e;
       if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw new ToolError('invalid_path', `${rel} passes through a symlink loop.`);
       const parent = path.dirname(dir);
       if (parent === dir) return;

@@ -23,7 +23,7 @@ const KEY_ENV: Record<ProviderId, string> = {
  * failure after that is a dropped stream (retry the turn), before it a network error.
  */
 export function classifyError(provider: ProviderId, error: unknown, options: { started: boolean; signal?: AbortSignal; apiKey?: string }): ProviderError {
-  if (error instanceof ProviderError) return error;
+  if (ProviderError.is(error)) return error;
   const classified = classify(provider, error, options);
   // Some servers echo the key they rejected; it must not reach the user's screen, a log or the transcript.
   const key = options.apiKey;

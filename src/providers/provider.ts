@@ -73,7 +73,18 @@ export type ProviderErrorKind =
   | 'cancelled'
   | 'unknown';
 
+/** Symbol.for: one key across bundles (see is()). */
+const PROVIDER_ERROR = Symbol.for('fanout.ProviderError');
+
 export class ProviderError extends Error {
+  /**
+   * Whether `e` is a ProviderError from any bundle. The provider SDK adapters are bundles of their own (dist/lazy/*,
+   * loaded on first use), each with its own copy of this class, so `instanceof` would miss their errors.
+   */
+  static is(e: unknown): e is ProviderError {
+    return typeof e === 'object' && e !== null && (e as { [PROVIDER_ERROR]?: unknown })[PROVIDER_ERROR] === true;
+  }
+  readonly [PROVIDER_ERROR] = true;
   constructor(
     readonly kind: ProviderErrorKind,
     message: string,

@@ -40,7 +40,7 @@ export const runCommand = defineTool({
     const seconds = (result.durationMs / 1000).toFixed(1);
     if (ctx.signal.aborted) {
       const reason = ctx.signal.reason as unknown;
-      if (reason instanceof ToolError && reason.code === 'timeout') {
+      if (ToolError.is(reason) && reason.code === 'timeout') {
         throw new ToolError('timeout', `${reason.message} Every process it started was stopped too. Output so far:\n${output}`);
       }
       throw reason ?? new Error('aborted');

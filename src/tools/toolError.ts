@@ -25,8 +25,16 @@ export type ToolErrorCode =
   | 'unavailable'
   | 'failed';
 
+/** Symbol.for: one key across bundles (see is()). */
+const TOOL_ERROR = Symbol.for('fanout.ToolError');
+
 /** An expected failure with advice for the model. Anything else thrown by a tool is reported as `failed`. */
 export class ToolError extends Error {
+  /** Whether `e` is a ToolError from any bundle: a lazy bundle (dist/lazy/*) has its own copy of this class. */
+  static is(e: unknown): e is ToolError {
+    return typeof e === 'object' && e !== null && (e as { [TOOL_ERROR]?: unknown })[TOOL_ERROR] === true;
+  }
+  readonly [TOOL_ERROR] = true;
   constructor(
     readonly code: ToolErrorCode,
     message: string,

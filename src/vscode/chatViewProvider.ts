@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Logger } from '../host/logger';
-import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../shared/protocol';
+import type { HostMessage, WebviewMessage } from '../shared/protocol';
 
 const MAX_QUEUED = 50;
+
+/** Validation and routing of the view's messages: both live in the lazily loaded core (zod is most of its size). */
+export interface MessageHandler {
+  parse(raw: unknown): WebviewMessage | undefined;
+  /** For `ready` it must end by calling `open` with the redraw messages. */
+  route(message: WebviewMessage): Promise<void>;
+}
 
 /**
  * The sidebar chat. Its state lives in the extension, not the webview: whenever the webview (re)loads (first show,
@@ -21,8 +28,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly logger: Logger,
-    /** Handles every valid message; for `ready` it must end by calling `open` with the redraw messages. */
-    private readonly onMessage: (message: WebviewMessage) => Promise<void>,
+    /** Loads (once) what handles the messages; every message waits for it, in order. */
+    private readonly handler: () => Promise<MessageHandler>,
   ) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -31,6 +38,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
     view.webview.options = { enableScripts: true, localResourceRoots: [dist, vscode.Uri.joinPath(this.extensionUri, 'media')] };
     view.webview.html = chatHtml(view.webview, dist);
+    // The handler loads while the webview boots, so its `ready` does not wait for it. A failure shows on that message.
+    this.handler().catch(() => undefined);
     this.disposables.push(
       view.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       // A hidden webview is torn down; it says `ready` again when shown.
@@ -73,21 +82,29 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   private receive(raw: unknown): void {
-    const message = parseWebviewMessage(raw);
-    if (!message) {
-      // Only the type: a malformed message may carry user text, which does not belong in the log.
-      const type = (raw as { type?: unknown } | null)?.type;
-      this.logger.warn(`ignored an invalid message from the chat view (type ${JSON.stringify(typeof type === 'string' ? type.slice(0, 40) : typeof raw)})`);
-      return;
-    }
-    if (message.type === 'ready') this.ready = false;
-    this.onMessage(message).catch((e: unknown) => {
-      this.logger.error(`handling ${message.type} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      const error: HostMessage = { type: 'error', message: `Fanout could not handle that (${e instanceof Error ? e.message : String(e)}).`, actions: ['showLog'] };
-      // A failed redraw must still leave a live view that can show the error.
-      if (message.type === 'ready') this.open([error]);
-      else this.post(error);
-    });
+    // Each message chains on the same promise: they are handled in the order they came.
+    this.handler().then(
+      (handler) => {
+        const message = handler.parse(raw);
+        if (!message) {
+          // Only the type: a malformed message may carry user text, which does not belong in the log.
+          const type = (raw as { type?: unknown } | null)?.type;
+          this.logger.warn(`ignored an invalid message from the chat view (type ${JSON.stringify(typeof type === 'string' ? type.slice(0, 40) : typeof raw)})`);
+          return;
+        }
+        if (message.type === 'ready') this.ready = false;
+        handler.route(message).catch((e: unknown) => this.failed(message.type, e));
+      },
+      (e: unknown) => this.failed((raw as { type?: unknown } | null)?.type === 'ready' ? 'ready' : 'a message', e),
+    );
+  }
+
+  private failed(type: string, e: unknown): void {
+    this.logger.error(`handling ${type} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    const error: HostMessage = { type: 'error', message: `Fanout could not handle that (${e instanceof Error ? e.message : String(e)}).`, actions: ['showLog'] };
+    // A failed redraw must still leave a live view that can show the error.
+    if (type === 'ready') this.open([error]);
+    else this.post(error);
   }
 
   dispose(): void {

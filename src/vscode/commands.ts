@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ApiKeys } from './apiKeys';
 import type { ChatController } from './chatController';
 import type { ChatViewProvider } from './chatViewProvider';
+import type { CommandId } from './commandIds';
 import { attachmentFromEditor } from './editorContext';
 import { pickModel } from './modelPicker';
 import { providerFor } from './runSetup';
@@ -12,39 +13,37 @@ export interface CommandDeps {
   view: ChatViewProvider;
   keys: ApiKeys;
   settings: SettingsReader;
-  log: vscode.LogOutputChannel;
 }
 
-/** Every `fanout.*` command (ids and titles are declared in package.json). */
-export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const { chat, view, keys, settings } = deps;
-  const register = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(id, run);
-  return [
-    register('fanout.newChat', async () => {
+/** fanout.showLog is the shell's own (extension.ts): the log must open even when the core failed to load. */
+export type CommandHandlers = Record<Exclude<CommandId, 'fanout.showLog'>, (...args: unknown[]) => unknown>;
+
+/** The handlers of the `fanout.*` commands; extension.ts registered the ids at activation. */
+export function commandHandlers({ chat, view, keys, settings }: CommandDeps): CommandHandlers {
+  return {
+    'fanout.newChat': async () => {
       await view.reveal();
       await chat.newChat();
       view.postWhenReady({ type: 'focus-input' });
-    }),
-    register('fanout.setApiKey', () => keys.promptAndStore(settings.read().provider)),
-    register('fanout.selectModel', () =>
+    },
+    'fanout.setApiKey': () => keys.promptAndStore(settings.read().provider),
+    'fanout.selectModel': () =>
       pickModel({
         settings: () => settings.read(),
         provider: (id) => providerFor({ keys }, { provider: id, baseUrl: settings.read().baseUrl }),
         write: (key, value) => settings.write(key, value),
       }),
-    ),
-    register('fanout.stop', () => chat.stop()),
-    register('fanout.compact', () => chat.compact()),
-    register('fanout.addSelectionToChat', async () => {
+    'fanout.stop': () => chat.stop(),
+    'fanout.compact': () => chat.compact(),
+    'fanout.addSelectionToChat': async () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor) return void vscode.window.showInformationMessage('Fanout: open a file (and select some code) to add it to the chat.');
       view.postWhenReady({ type: 'attach', attachments: [attachmentFromEditor(editor)] });
       view.postWhenReady({ type: 'focus-input' });
       await view.reveal();
-    }),
-    register('fanout.ask', (prompt?: unknown) => ask(chat, view, prompt)),
-    register('fanout.showLog', () => deps.log.show(true)),
-  ];
+    },
+    'fanout.ask': (prompt?: unknown) => ask(chat, view, prompt),
+  };
 }
 
 /**

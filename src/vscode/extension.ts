@@ -1,21 +1,19 @@
-// Entry point. Activation only wires objects together: provider SDKs load on the first request (createProvider
-// imports them lazily), the workspace and ripgrep are looked up on first use. The time it takes is logged.
+// Entry point, a thin shell: activation registers the chat view, the commands and the language model tools, and
+// learns the stored API keys for the log redactor. Everything else (agent, tools, zod schemas, conversation store)
+// is the core, dist/lazy/core.js, loaded on first use: the view opening, a command, another agent's tool call. The
+// provider SDKs and the MCP SDK are bundles of their own again, loaded by the core when a request or a server needs
+// them (see esbuild.mjs). The time activation takes is logged.
 import { loadStartedAt } from './loadClock';
 import * as vscode from 'vscode';
-import { ConversationStore } from '../agent/conversationStore';
 import { redactingLogger } from '../host/logger';
 import { ApiKeys } from './apiKeys';
-import { ChatController } from './chatController';
 import { ChatViewProvider } from './chatViewProvider';
-import { registerCommands } from './commands';
+import { COMMAND_IDS } from './commandIds';
+import type { Core } from './core';
 import { registerLmTools } from './lmTools';
-import { routeMessage } from './messageRouter';
-import { SettingsReader } from './settings';
-import { SetupFlow } from './setupFlow';
-import { workspaceFsBlobs } from './storage';
 
-/** What deactivate must wait for: MCP server processes and running commands end with the extension. */
-let shutdown: (() => Promise<void>) | undefined;
+/** The loaded core, once something needed it; deactivate asks it to end MCP servers and running commands. */
+let core: Promise<Core> | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -23,25 +21,24 @@ export function activate(context: vscode.ExtensionContext): void {
   const keys = new ApiKeys(context.secrets);
   // Everything goes through the redactor: no key that Fanout knows of can reach the log, whoever formats it.
   const logger = redactingLogger(log, () => keys.known());
-  const settings = new SettingsReader(logger);
-  // Per workspace (global storage only for a window without a folder); files, not workspaceState, because
-  // transcripts get large.
-  const storage = vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'conversations');
-  const store = new ConversationStore(workspaceFsBlobs(storage), logger);
-  const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, logger, (msg) => routeMessage({ chat, view, setup }, msg));
-  const changeFiles = workspaceFsBlobs(vscode.Uri.joinPath(context.storageUri ?? context.globalStorageUri, 'changes'));
-  const chat = new ChatController({ view, store, settings, keys, logger, state: context.workspaceState, changeFiles });
-  const setup = new SetupFlow({ view, keys, settings, logger });
-  shutdown = () => chat.shutdown();
+  const loadCore = (): Promise<Core> =>
+    (core ??= import('./core').then(
+      (m) => m.startCore({ context, view, keys, logger }),
+      (e: unknown) => {
+        logger.error(`could not load Fanout's core (dist/lazy/core.js): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        throw e;
+      },
+    ));
+  const view: ChatViewProvider = new ChatViewProvider(context.extensionUri, logger, () => loadCore().then((c) => c.messages));
   context.subscriptions.push(
     log,
     keys,
     view,
-    chat,
-    setup,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, view),
-    ...registerCommands({ chat, view, keys, settings, log }),
-    ...registerLmTools({ workspace: () => chat.workspace(), locks: chat.locks, runner: chat.runner, settings, logger, diagnostics: chat.diagnostics, language: chat.language }),
+    ...COMMAND_IDS.map((id) =>
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => (id === 'fanout.showLog' ? log.show(true) : (await loadCore()).commands[id](...args))),
+    ),
+    ...registerLmTools(() => loadCore().then((c) => c.lmTools), logger),
   );
   const ms = (n: number) => `${n.toFixed(1)} ms`;
   logger.info(
@@ -52,5 +49,5 @@ export function activate(context: vscode.ExtensionContext): void {
 
 export async function deactivate(): Promise<void> {
   // Everything else is disposed through context.subscriptions; VS Code waits for this promise, not for those.
-  await shutdown?.();
+  await core?.then((c) => c.shutdown(), () => undefined);
 }

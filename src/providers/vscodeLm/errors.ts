@@ -19,7 +19,7 @@ export interface LmErrorContext {
 }
 
 export function classifyLmError(error: unknown, ctx: LmErrorContext): ProviderError {
-  if (error instanceof ProviderError) return error;
+  if (ProviderError.is(error)) return error;
   const e = (error ?? {}) as LmFailure;
   const options = { provider: 'vscode-lm' as const, cause: error };
   if (ctx.aborted || e.name === 'Canceled' || e.name === 'AbortError') return new ProviderError('cancelled', 'The request was cancelled.', options);
