@@ -7,7 +7,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Fault, RecordedRequest } from '../fakes/httpFake';
 import { FakeOpenAIServer, type ScriptedCall, type ScriptedTurn } from '../fakes/openaiServer';
-import { HELLO_ANSWER, MATH_EDITS, NOTES_TEXT, REVIEW_ANSWER, REVIEW_EDITS, REVIEW_PROMPT } from './scenarioData';
+import { editorTurn, editTaskPrompt, parseEditTask } from '../fakes/subagentScript';
+import { HELLO_ANSWER, MATH_EDITS, NOTES_TEXT, REVIEW_ANSWER, REVIEW_EDITS, REVIEW_PROMPT, SUBAGENT_EDITS } from './scenarioData';
 
 /** One chat request as the scenarios see it. */
 export interface ScenarioRequest {
@@ -124,6 +125,23 @@ export const SCENARIOS: Record<string, Scenario> = {
     }
     return { text: REVIEW_ANSWER, chunkDelayMs: 10 };
   },
+
+  /**
+   * Two edit-capable subagents at once, each with its own region of `file=` (SUBAGENT_EDITS). Their prompts name
+   * `sub-edit` and carry the run's tag, so the subagents' requests are scripted and found like the parent's.
+   */
+  subagents: ({ step, args, userText }) => {
+    if (step > 0) return final('Both regions edited by subagents.');
+    const runTag = /run=\S+/.exec(userText)?.[0] ?? '';
+    return {
+      calls: SUBAGENT_EDITS.map((edits, i) =>
+        call('delegate', { prompt: `[scenario:sub-edit] ${runTag}\n${editTaskPrompt({ file: args.file ?? 'src/shared.js', edits })}`, description: `region ${i + 1}`, canEdit: true }),
+      ),
+    };
+  },
+
+  /** A subagent's side of `subagents`: read, edit, and after a stale refusal read again and redo (see subagentScript.ts). */
+  'sub-edit': ({ req }) => editorTurn(req, parseEditTask(req)!).turn,
 
   /** The language tools on test/fixtures/workspace/ide: addNumbers is declared in lib.ts and called twice in main.ts. */
   'ide-lang': ({ step }) =>

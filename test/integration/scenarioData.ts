@@ -32,3 +32,12 @@ export const REVIEW_ANSWER = [
   'subtract(5, 3); // 2',
   '```',
 ].join('\n');
+
+/** The `subagents` scenario: the edits of each of its two subagents, one region of one shared file each. */
+export const SUBAGENT_EDITS = [
+  [{ oldText: 'const first = "todo";', newText: 'const first = "done by the first subagent";' }],
+  [{ oldText: 'const second = "todo";', newText: 'const second = "done by the second subagent";' }],
+];
+
+/** The shared file the `subagents` scenario edits: the two regions, apart. */
+export const SUBAGENT_FILE_TEXT = ['// region one', 'const first = "todo";', '', '// untouched', 'const middle = 0;', '', '// region two', 'const second = "todo";', ''].join('\n');
