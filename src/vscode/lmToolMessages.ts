@@ -1,5 +1,5 @@
 // What VS Code shows while another agent runs one of Fanout's tools, and the confirmation it asks for first: edits and
-// test runs change things, so the user sees the exact edit or command before saying yes. Plain text and markdown.
+// test runs change things and a fetch sends a URL out, so the user sees the exact edit, command or URL before saying yes. Plain text and markdown.
 import type { LmToolInfo } from './lmToolNames';
 
 export interface LmToolPrompt {
@@ -41,6 +41,11 @@ export async function lmToolPrompt(tool: LmToolInfo['tool'], input: Record<strin
       return { invocationMessage: `Blaming ${str('path')}` };
     case 'git_log':
       return { invocationMessage: `Reading the git log of ${str('path') || 'the workspace'}` };
+    case 'fetch_url': {
+      // A URL can carry workspace data out (the asking agent wrote it): always shown before it goes.
+      // Whole, never shortened: what a URL carries is what the user is asked about.
+      return { invocationMessage: `Fetching ${oneLine(str('url'))}`, confirmation: { title: 'Fetch this URL?', message: `Fanout will send a GET request to:\n\n${fenced(str('url'), '')}` } };
+    }
     case 'run_tests': {
       const filter = str('filter');
       const invocationMessage = `Running the tests${filter ? ` matching "${oneLine(filter)}"` : ''}`;

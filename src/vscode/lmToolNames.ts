@@ -6,7 +6,7 @@ export interface LmToolInfo {
   /** The name other agents call it by. */
   name: string;
   /** The Fanout tool it runs. */
-  tool: 'read_file' | 'search_workspace' | 'list_files' | 'run_tests' | 'apply_edit' | 'get_diagnostics' | 'find_symbol' | 'go_to_definition' | 'find_references' | 'git_diff' | 'git_blame' | 'git_log';
+  tool: 'read_file' | 'search_workspace' | 'list_files' | 'run_tests' | 'apply_edit' | 'get_diagnostics' | 'find_symbol' | 'go_to_definition' | 'find_references' | 'git_diff' | 'git_blame' | 'git_log' | 'fetch_url';
   /** `#name` in a chat prompt. */
   toolReferenceName: string;
   displayName: string;
@@ -110,5 +110,13 @@ export const LM_TOOLS: readonly LmToolInfo[] = [
     displayName: 'Git Log (Fanout)',
     userDescription: 'Recent commits, for the workspace or one path, with the files each changed.',
     icon: '$(history)',
+  },
+  {
+    name: 'fanout_fetch_url',
+    tool: 'fetch_url',
+    toolReferenceName: 'fanoutFetch',
+    displayName: 'Fetch URL (Fanout)',
+    userDescription: 'Fetch a web page (as markdown) or text file over http(s); asks before it sends the request.',
+    icon: '$(globe)',
   },
 ];

@@ -4,7 +4,8 @@ import type { Logger } from '../host/logger';
 
 /**
  * The `fanout.*` settings, checked on every read; each distinct problem is logged once (not on every request).
- * In an untrusted (Restricted Mode) workspace, run_tests and run_command always ask first: they run the folder's code.
+ * In an untrusted (Restricted Mode) workspace, run_tests and run_command always ask first (they run the folder's code),
+ * and so does fetch_url (the folder's files may tell the model to send their contents out in a URL).
  * (VS Code itself ignores workspace values of fanout.baseUrl / testCommand / provider there; see package.json.)
  */
 export class SettingsReader {
@@ -20,7 +21,7 @@ export class SettingsReader {
       this.reported.add(p);
       this.logger.warn(`settings: ${p}`);
     }
-    if (!vscode.workspace.isTrusted) settings.approval = { ...settings.approval, runTests: 'ask', command: 'ask' };
+    if (!vscode.workspace.isTrusted) settings.approval = { ...settings.approval, runTests: 'ask', command: 'ask', network: 'ask' };
     return settings;
   }
 

@@ -1,7 +1,7 @@
 // One card per approval request: every call of a batch that needs the user's yes. Allow or Deny is one click per
 // call (the answer goes as soon as every call has one); "Allow all" / "Deny all" decide the rest at once; a reason
 // for a denial and "Always allow <class> in this workspace" are secondary actions. The card says why it asks and
-// shows what the call would do: an edit as a diff, a command as its command line.
+// shows what the call would do: an edit as a diff, a command as its command line, a fetch as its URL.
 import type { ApprovalCall, WebviewMessage } from '../shared/protocol';
 import { button, h, icon } from './dom';
 import { diffBlock } from './render/diffView';
@@ -197,7 +197,7 @@ function whyLines(calls: readonly ApprovalCall[]): string[] {
   return [...lines];
 }
 
-/** What the call would do: the change as a diff for an edit, the command line for a command, else the arguments. */
+/** What the call would do: the change as a diff for an edit, the command line for a command, the URL for a fetch, else the arguments. */
 function preview(c: ApprovalCall, openDiff: () => void): HTMLElement {
   let args: Record<string, unknown> = {};
   try {
@@ -219,6 +219,9 @@ function preview(c: ApprovalCall, openDiff: () => void): HTMLElement {
   if (typeof args.command === 'string') {
     const cwd = typeof args.cwd === 'string' ? args.cwd : undefined;
     return h('div', { class: 'approval-body approval-command' }, h('pre', { class: 'mono command-line', 'aria-label': 'Command line', tabindex: 0 }, `$ ${args.command}`), cwd ? h('div', { class: 'command-cwd' }, `in ${cwd}`) : null);
+  }
+  if (typeof args.url === 'string') {
+    return h('div', { class: 'approval-body approval-url' }, h('pre', { class: 'mono command-line', 'aria-label': 'URL to fetch', tabindex: 0 }, `GET ${args.url}`));
   }
   return h('details', { class: 'approval-body approval-args' }, h('summary', {}, 'Arguments'), h('pre', { class: 'mono' }, prettyArguments(c.arguments)));
 }

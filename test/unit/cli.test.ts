@@ -51,7 +51,7 @@ describe('headless runner (fanout CLI) against a fake OpenAI server', () => {
     // The headless list: no language tools (find_symbol...), which need an editor.
     const offered = server.chatRequests[0].body.tools.map((t: { function: { name: string } }) => t.function.name);
     assert.equal(offered.pop(), 'delegate', 'delegate comes last');
-    assert.deepEqual(offered, ['read_file', 'search_workspace', 'list_files', 'run_tests', 'apply_edit', 'get_diagnostics', 'run_command', 'git_diff', 'git_blame', 'git_log', 'delete_file', 'rename_file']);
+    assert.deepEqual(offered, ['read_file', 'search_workspace', 'list_files', 'run_tests', 'apply_edit', 'get_diagnostics', 'run_command', 'git_diff', 'git_blame', 'git_log', 'delete_file', 'rename_file', 'fetch_url']);
     assert.equal(server.chatRequests[0].body.parallel_tool_calls, undefined);
     assert.equal(server.chatRequests[0].headers.authorization, 'Bearer sk-test');
   });

@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { once } from 'node:events';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { FakeOpenAIServer, toolMessages } from '../fakes/openaiServer';
 import { runCli } from '../fakes/runCli';
 import { tempWorkspace } from '../fakes/tempWorkspace';
@@ -37,6 +40,34 @@ describe('headless runner: --allow for what would ask first in VS Code', () => {
     const { code } = await runCli(['--workspace', ws.dir, '--base-url', server.url, '--allow', 'command,network', 'run it'], { OPENAI_API_KEY: 'k' });
     assert.equal(code, 0);
     assert.match(toolMessages(server.chatRequests[1])[0].content, /^\$ echo ran > ran\.txt; echo hi\nexit code 0 after .*\nhi\n$/);
+  });
+
+  it('refuses fetch_url unless --allow network (command alone is not enough), and fetches with it', async () => {
+    ws = tempWorkspace({ 'a.txt': 'x' });
+    const asked: string[] = [];
+    const web = http.createServer((req, res) => {
+      asked.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html><body><h1>Release notes</h1><p>Version 2 is out.</p></body></html>');
+    });
+    web.listen(0, '127.0.0.1');
+    await once(web, 'listening');
+    const page = `http://127.0.0.1:${(web.address() as AddressInfo).port}/notes`;
+    const fetchTurn = () => new FakeOpenAIServer((_r, i) => (i === 0 ? { calls: [{ id: 'f1', name: 'fetch_url', arguments: { url: page } }] } : { text: 'done' })).start();
+    try {
+      server = await fetchTurn();
+      assert.equal((await runCli(['--workspace', ws.dir, '--base-url', server.url, '--allow', 'command', 'read the notes'], { OPENAI_API_KEY: 'k' })).code, 0);
+      assert.match(toolMessages(server.chatRequests[1])[0].content, /^Error \(not_allowed\): fetch_url is not allowed in this headless run: nobody is there to approve it\. The user can rerun with --allow network to let the agent fetch URLs\./);
+      assert.deepEqual(asked, [], 'nothing was fetched');
+      await server.close();
+      server = await fetchTurn();
+      assert.equal((await runCli(['--workspace', ws.dir, '--base-url', server.url, '--allow', 'network', 'read the notes'], { OPENAI_API_KEY: 'k' })).code, 0);
+      assert.equal(toolMessages(server.chatRequests[1])[0].content, `${page} (HTTP 200, text/html, 72 B)\n\n# Release notes\n\nVersion 2 is out.`);
+      assert.deepEqual(asked, ['/notes']);
+    } finally {
+      web.closeAllConnections();
+      web.close();
+    }
   });
 
   it('rejects an unknown --allow kind as bad usage', async () => {

@@ -46,6 +46,7 @@ describe('language model tools (contributes.languageModelTools)', () => {
       'fanout_git_diff',
       'fanout_git_blame',
       'fanout_git_log',
+      'fanout_fetch_url',
     ]);
     // Left out: run_command (other agents in VS Code have their own terminal tool, and would not get Fanout's approval
     // card), delete_file and rename_file (their own file tools do that, with VS Code's confirmations).
@@ -92,6 +93,13 @@ describe('language model tools: what VS Code shows and asks', () => {
     assert.equal(p.invocationMessage, 'Running the tests matching "math"');
     assert.deepEqual(p.confirmation, { title: 'Run the tests?', message: "Fanout will run `npm test -- 'math'` in the workspace folder." });
     assert.equal((await lmToolPrompt('run_tests', {}, noCommand)).confirmation, undefined);
+  });
+
+  it('asks before fetching a URL, showing it whole', async () => {
+    const url = `https://example.com/search?q=${'x'.repeat(200)}`;
+    const p = await lmToolPrompt('fetch_url', { url }, noCommand);
+    assert.equal(p.invocationMessage, `Fetching ${url.slice(0, 119)}…`);
+    assert.deepEqual(p.confirmation, { title: 'Fetch this URL?', message: `Fanout will send a GET request to:\n\n\`\`\`\n${url}\n\`\`\`` });
   });
 });
 

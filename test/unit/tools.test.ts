@@ -157,6 +157,6 @@ describe('tool specs', () => {
       required: ['path'],
       additionalProperties: false,
     });
-    assert.deepEqual(builtinTools.map((t) => t.name), ['read_file', 'search_workspace', 'list_files', 'run_tests', 'apply_edit', 'get_diagnostics', 'run_command', 'git_diff', 'git_blame', 'git_log', 'delete_file', 'rename_file']);
+    assert.deepEqual(builtinTools.map((t) => t.name), ['read_file', 'search_workspace', 'list_files', 'run_tests', 'apply_edit', 'get_diagnostics', 'run_command', 'git_diff', 'git_blame', 'git_log', 'delete_file', 'rename_file', 'fetch_url']);
   });
 });

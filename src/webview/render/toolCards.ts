@@ -30,6 +30,7 @@ const TOOL_ICONS: Record<string, string> = {
   list_files: 'list-tree',
   run_tests: 'beaker',
   run_command: 'terminal',
+  fetch_url: 'globe',
   apply_edit: 'edit',
   delegate: 'organization',
 };
