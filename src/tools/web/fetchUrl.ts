@@ -80,7 +80,7 @@ async function fetchText(input: z.infer<typeof schema>, callSignal: AbortSignal,
     // The call's own stop (cancel, the scheduler's timeout) wins; then ours; fetch reports both as a bare AbortError.
     if (callSignal.aborted) throw callSignal.reason;
     if (timer.signal.aborted) throw timer.signal.reason;
-    if (e instanceof ToolError) throw e;
+    if (ToolError.is(e)) throw e;
     throw new ToolError('failed', `Could not fetch ${start.href}: ${describeFetchError(e)}`);
   } finally {
     clearTimeout(timeout);

@@ -60,7 +60,7 @@ export function decodeBody(bytes: Uint8Array, contentType: string | null, html: 
 
 /** The page as markdown, with links and images made absolute so the model can fetch them in turn; and its title. */
 export async function htmlToMarkdown(html: string, pageUrl: string): Promise<{ title?: string; markdown: string }> {
-  // Loaded on the first page, not when the extension activates (the tools are in its one bundle).
+  // Evaluated on the first page fetched, not whenever the tools load.
   const { NodeHtmlMarkdown } = await import('node-html-markdown');
   const converter = new NodeHtmlMarkdown({ ignore: NOISE, maxConsecutiveNewlines: 2 });
   const rawTitle = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1];
