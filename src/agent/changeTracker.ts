@@ -10,16 +10,6 @@ export interface Restore {
   content: Snapshot;
 }
 
-/**
- * Bookkeeping for the agent's file changes in one conversation, so the user can review and take them back without
- * git: the agent knows what it wrote, so the text a file had before its first write is all that must be remembered.
- *
- * - Review: each changed file keeps its original (before the agent's first write since it was last kept or undone)
- *   until the user keeps it (forget the original) or undoes it (restore it). Pending changes carry over from one
- *   request to the next, so the diff always shows everything not yet reviewed.
- * - Checkpoints: per user message, the text each file had before the agent first changed it after that message.
- *   Restoring message k puts back every file changed in k's run or later, each to its earliest recorded text.
- */
 /** The tracker as plain JSON (undefined texts as null), to survive a window reload. */
 export interface SavedChanges {
   pending: [string, string | null][];
@@ -30,6 +20,16 @@ export interface SavedChanges {
 const toJson = (m: Map<string, Snapshot>): [string, string | null][] => [...m].map(([p, t]) => [p, t ?? null]);
 const fromJson = (e: [string, string | null][]): Map<string, Snapshot> => new Map(e.map(([p, t]) => [p, t ?? undefined]));
 
+/**
+ * Bookkeeping for the agent's file changes in one conversation, so the user can review and take them back without
+ * git: the agent knows what it wrote, so the text a file had before its first write is all that must be remembered.
+ *
+ * - Review: each changed file keeps its original (before the agent's first write since it was last kept or undone)
+ *   until the user keeps it (forget the original) or undoes it (restore it). Pending changes carry over from one
+ *   request to the next, so the diff always shows everything not yet reviewed.
+ * - Checkpoints: per user message, the text each file had before the agent first changed it after that message.
+ *   Restoring message k puts back every file changed in k's run or later, each to its earliest recorded text.
+ */
 export class ChangeTracker {
   private readonly pending = new Map<string, Snapshot>();
   private readonly decided = new Map<string, ChangedFile>();

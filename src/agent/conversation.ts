@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { batchLogSchema, compactionSchema, messageSchema, usageSchema, type CompactionRecord, type ConversationSummary } from '../shared/protocol';
 import { addUsage, type Message, type Usage } from '../shared/transcript';
+import { EXTENSION_PROVIDER_IDS, type ExtensionProviderId } from '../providers/provider';
 import type { ContextState } from './context/requestView';
 import type { BatchLog } from './scheduler';
 
@@ -20,6 +21,22 @@ export interface Conversation {
   compactions?: CompactionRecord[];
   /** The last known context use, for the meter after a reload. */
   contextUse?: { tokens: number; window: number };
+  /** The provider and model this chat talks to (set at its first request, changed by picking a model while it is
+   *  shown); absent: the settings' choice, as for a new chat. */
+  chatModel?: ChatModel;
+}
+
+/** A chat's model choice: `model` empty means the provider's default, as in the settings. */
+export interface ChatModel {
+  provider: ExtensionProviderId;
+  model: string;
+}
+
+/** The settings a request of this chat runs with: the chat's own provider and model over the window's settings
+ *  (the model twice: the agent settings carry the name the requests send). */
+export function withChatModel<S extends ChatModel & { agent: { model: string } }>(c: Conversation, settings: S): S {
+  const own = c.chatModel;
+  return own ? { ...settings, provider: own.provider, model: own.model, agent: { ...settings.agent, model: own.model } } : settings;
 }
 
 export function newConversation(now = Date.now()): Conversation {
@@ -80,6 +97,10 @@ const storedSchema = z.object({
     .optional(),
   compactions: z.array(compactionSchema).optional(),
   contextUse: z.object({ tokens: z.number(), window: z.number() }).optional(),
+  chatModel: z.object({ provider: z.enum(EXTENSION_PROVIDER_IDS as [ExtensionProviderId, ...ExtensionProviderId[]]), model: z.string().max(500) })
+    .optional()
+    // A choice this version does not know (a provider removed since) falls back to the settings; the chat still opens.
+    .catch(undefined),
 });
 
 export function serializeConversation(c: Conversation): string {

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { ApprovalBroker } from '../agent/approvalBroker';
 import { ChatSession, SessionBusyError } from '../agent/chatSession';
-import { newConversation, summaryOf, type Conversation } from '../agent/conversation';
-import type { BlobStore, ConversationStore } from '../agent/conversationStore';
-import type { SavedChanges } from '../agent/changeTracker';
+import { newConversation, summaryOf, withChatModel, type ChatModel, type Conversation } from '../agent/conversation';
+import type { ChangeStore } from '../agent/changeStore';
+import type { ConversationStore } from '../agent/conversationStore';
 import { FileLocks } from '../agent/fileLocks';
 import type { RunOutcome } from '../agent/loop';
 import { actionsForError } from '../agent/uiEvents';
@@ -39,8 +39,8 @@ export interface ChatControllerDeps {
   logger: Logger;
   /** Remembers which chat was open, to reopen it after a window reload. */
   state: vscode.Memento;
-  /** Each chat's review state (originals for Keep/Undo, checkpoints), one JSON file per chat in the workspace storage. */
-  changeFiles: BlobStore;
+  /** Each chat's review state (originals for Keep/Undo, checkpoints) in the extension's storage folder. */
+  changes: ChangeStore;
 }
 
 /**
@@ -92,14 +92,37 @@ export class ChatController implements vscode.Disposable {
       vscode.workspace.onDidChangeWorkspaceFolders(() => (this.workspacePromise = undefined)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration('fanout')) return;
-        const s = deps.settings.read();
-        deps.view.post({ type: 'model', provider: s.provider, model: s.model });
+        // A model picked (or set up) while a chat is shown becomes that chat's model.
+        if (e.affectsConfiguration('fanout.provider') || e.affectsConfiguration('fanout.model')) {
+          const s = deps.settings.read();
+          this.useModel({ provider: s.provider, model: s.model });
+        }
+        this.postModel();
       }),
     );
   }
 
   get activeSession(): ChatSession {
     return this.active;
+  }
+
+  /** The settings with the shown chat's own provider and model: what its next request uses, what the picker shows. */
+  activeSettings(): ReturnType<SettingsReader['read']> {
+    return withChatModel(this.active.conversation, this.deps.settings.read());
+  }
+
+  /** The shown chat switches to `choice` (a chat that never sent a request follows the settings anyway). */
+  useModel(choice: ChatModel): void {
+    const c = this.active.conversation;
+    if (!c.chatModel || (c.chatModel.provider === choice.provider && c.chatModel.model === choice.model)) return;
+    c.chatModel = { ...choice };
+    if (c.messages.length && !this.active.running) void this.deps.store.save(c).catch((e: unknown) => this.deps.logger.warn(`could not save the chat's model: ${(e as Error).message}`));
+    this.postModel();
+  }
+
+  private postModel(): void {
+    const s = this.activeSettings();
+    this.deps.view.post({ type: 'model', provider: s.provider, model: s.model });
   }
 
   /** The first workspace folder, opened on first use (and again after the folders change). */
@@ -122,7 +145,7 @@ export class ChatController implements vscode.Disposable {
     try {
       const outcome = await session.send(formatUserText(text, await this.attachmentContent(attachments)));
       // VS Code's own models refuse with 'auth' when the user has not allowed Fanout: no key to set, only a retry.
-      const kind = outcome.error?.kind === 'auth' && this.deps.settings.read().provider === 'vscode-lm' ? 'lm_consent' : outcome.error?.kind;
+      const kind = outcome.error?.kind === 'auth' && withChatModel(session.conversation, this.deps.settings.read()).provider === 'vscode-lm' ? 'lm_consent' : outcome.error?.kind;
       if (outcome.status === 'error') this.showError(outcome.text, kind);
       return outcome;
     } catch (e) {
@@ -190,7 +213,10 @@ export class ChatController implements vscode.Disposable {
       logger: deps.logger,
       configure: async (host) => {
         const { settings, keys, logger } = deps;
-        const run = { settings: () => settings.read(), keys, approvals: this.approvals, locks: this.locks, runner: this.runner, tools: this.tools, diagnostics: this.diagnostics, language: this.language };
+        // The chat keeps the model of its first request; the settings pick the model of chats yet to start.
+        const now = settings.read();
+        conversation.chatModel ??= { provider: now.provider, model: now.model };
+        const run = { settings: () => withChatModel(conversation, settings.read()), keys, approvals: this.approvals, locks: this.locks, runner: this.runner, tools: this.tools, diagnostics: this.diagnostics, language: this.language };
         const config = await configureRun({ ...run, extraTools: () => this.mcp.tools(), trusted: () => vscode.workspace.isTrusted, logger }, host);
         // The chat shows which rule files steer the agent (or why none do).
         if (config.rules) deps.view.post({ type: 'rules', ...config.rules });
@@ -246,6 +272,8 @@ export class ChatController implements vscode.Disposable {
       this.sessions.delete(id);
     }
     await this.deps.store.delete(id);
+    // Its originals go with it: nothing can show or undo them any more.
+    await this.deps.changes.delete(id).catch((e: unknown) => this.deps.logger.warn(`could not delete the review state: ${(e as Error).message}`));
     if (this.active.conversation.id === id) {
       this.activate(this.createSession(newConversation()));
       await this.showActive();
@@ -270,7 +298,7 @@ export class ChatController implements vscode.Disposable {
     await this.restoring;
     const session = this.active;
     const [history, files] = await Promise.all([this.history(), this.changedFiles()]);
-    const s = this.deps.settings.read();
+    const s = withChatModel(session.conversation, this.deps.settings.read());
     const mcp = this.mcp.state();
     this.deps.view.open([
       { type: 'init', provider: s.provider, model: s.model, conversation: session.view(), history },
@@ -285,6 +313,7 @@ export class ChatController implements vscode.Disposable {
     const session = this.active;
     const files = await this.changedFiles();
     this.deps.view.post({ type: 'conversation', conversation: session.view() });
+    this.postModel();
     for (const m of this.replayOf(session)) this.deps.view.post(m);
     this.deps.view.post({ type: 'changed-files', files });
   }
@@ -318,17 +347,15 @@ export class ChatController implements vscode.Disposable {
 
   /** Review state survives a window reload: saved whenever it changes, read back when a stored chat is reopened. */
   private async saveChanges(session: ChatSession): Promise<void> {
-    const name = `${session.conversation.id}.json`;
-    const saved = session.changes.save();
-    const empty = !saved.pending.length && !saved.checkpoints.length && !saved.decided.length;
-    await (empty ? this.deps.changeFiles.delete(name) : this.deps.changeFiles.write(name, JSON.stringify(saved))).catch((e: unknown) =>
-      this.deps.logger.warn(`could not save the review state: ${(e as Error).message}`),
-    );
+    await this.deps.changes.save(session.conversation.id, session.changes.save()).catch((e: unknown) => this.deps.logger.warn(`could not save the review state: ${(e as Error).message}`));
   }
 
   private async loadChanges(session: ChatSession): Promise<void> {
-    const text = await this.deps.changeFiles.read(`${session.conversation.id}.json`).catch(() => undefined);
-    if (text) session.changes.load(JSON.parse(text) as SavedChanges);
+    const saved = await this.deps.changes.load(session.conversation.id).catch((e: unknown) => {
+      this.deps.logger.warn(`could not read the review state: ${(e as Error).message}`);
+      return undefined;
+    });
+    if (saved) session.changes.load(saved);
   }
 
   /** Agent writes come in bursts (a batch of edits): one update for the burst. */

@@ -26,13 +26,19 @@ export function commandHandlers({ chat, view, keys, settings }: CommandDeps): Co
       await chat.newChat();
       view.postWhenReady({ type: 'focus-input' });
     },
-    'fanout.setApiKey': () => keys.promptAndStore(settings.read().provider),
-    'fanout.selectModel': () =>
-      pickModel({
-        settings: () => settings.read(),
+    'fanout.setApiKey': () => keys.promptAndStore(chat.activeSettings().provider),
+    'fanout.selectModel': async () => {
+      const picked = await pickModel({
+        settings: () => chat.activeSettings(),
         provider: (id) => providerFor({ keys }, { provider: id, baseUrl: settings.read().baseUrl }),
-        write: (key, value) => settings.write(key, value),
-      }),
+        // The settings hold the choice for new chats; an unchanged value is not written again.
+        write: async (key, value) => {
+          if (settings.read()[key] !== value) await settings.write(key, value);
+        },
+      });
+      // Also when the settings already held it (no change event): the shown chat takes the model picked in it.
+      if (picked) chat.useModel(picked);
+    },
     'fanout.stop': () => chat.stop(),
     'fanout.compact': () => chat.compact(),
     'fanout.addSelectionToChat': async () => {

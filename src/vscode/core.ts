@@ -2,6 +2,7 @@
 // conversation store, setup, the message router. extension.ts loads it on first use (the chat view opens, a command
 // runs, another agent calls a language model tool), so activation parses only the small shell.
 import * as vscode from 'vscode';
+import { ChangeStore } from '../agent/changeStore';
 import { ConversationStore } from '../agent/conversationStore';
 import type { Logger } from '../host/logger';
 import { parseWebviewMessage } from '../shared/protocol';
@@ -38,8 +39,8 @@ export function startCore({ context, view, keys, logger }: Shell): Core {
   // transcripts get large.
   const storageRoot = context.storageUri ?? context.globalStorageUri;
   const store = new ConversationStore(workspaceFsBlobs(vscode.Uri.joinPath(storageRoot, 'conversations')), logger);
-  const changeFiles = workspaceFsBlobs(vscode.Uri.joinPath(storageRoot, 'changes'));
-  const chat = new ChatController({ view, store, settings, keys, logger, state: context.workspaceState, changeFiles });
+  const changes = new ChangeStore(workspaceFsBlobs(vscode.Uri.joinPath(storageRoot, 'changes')), logger);
+  const chat = new ChatController({ view, store, settings, keys, logger, state: context.workspaceState, changes });
   const setup = new SetupFlow({ view, keys, settings, logger });
   context.subscriptions.push(chat, setup);
   return {

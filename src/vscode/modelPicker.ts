@@ -18,7 +18,7 @@ export interface ModelPickerDeps {
  * `fanout.selectModel`: the provider's own model list (fetched with a busy indicator; a failure is shown in the
  * list, never thrown), "Enter a model name…", and the other providers to switch to.
  */
-export async function pickModel(deps: ModelPickerDeps): Promise<void> {
+export async function pickModel(deps: ModelPickerDeps): Promise<{ provider: ExtensionProviderId; model: string } | undefined> {
   const current = deps.settings();
   const pick = vscode.window.createQuickPick<Item>();
   pick.title = 'Fanout: Select Model';
@@ -77,14 +77,16 @@ export async function pickModel(deps: ModelPickerDeps): Promise<void> {
   });
   loading?.abort();
   pick.dispose();
-  if (chosen === undefined) return;
+  if (chosen === undefined) return undefined;
   const target =
     chosen === 'enter'
       ? await vscode.window
           .showInputBox({ title: `Model name for ${label(provider).replace(/^The /, '')}`, value: provider === current.provider ? current.model : DEFAULT_MODELS[provider], validateInput: (v) => (v.trim() ? undefined : 'Enter a model name.') })
           .then((m) => (m?.trim() ? { model: m.trim(), provider } : undefined))
       : chosen;
-  if (!target) return;
-  if (target.provider !== current.provider) await deps.write('provider', target.provider);
+  if (!target) return undefined;
+  // Both, always: `current` may be the shown chat's own choice rather than what the settings hold.
+  await deps.write('provider', target.provider);
   await deps.write('model', target.model);
+  return target;
 }

@@ -107,9 +107,11 @@ export class SetupFlow implements vscode.Disposable {
     const id = asProvider(provider);
     if (!id) return;
     const { settings } = this.deps;
-    if (id !== settings.read().provider) await settings.write('provider', id);
-    if (baseUrl !== undefined && baseUrl.trim() !== (settings.read().baseUrl ?? '')) await settings.write('baseUrl', baseUrl.trim());
+    // The write that makes the provider usable lets the messages queued during setup go out at once (each write
+    // re-posts the state), so it comes last: the provider, and before it the base URL, after the model they need.
     if (model !== undefined && model.trim() !== settings.read().model) await settings.write('model', model.trim());
+    if (baseUrl !== undefined && baseUrl.trim() !== (settings.read().baseUrl ?? '')) await settings.write('baseUrl', baseUrl.trim());
+    if (id !== settings.read().provider) await settings.write('provider', id);
     const state = await this.state();
     this.deps.view.post({ type: 'setup-result', op: 'save', ok: !state.needed, message: state.problem ?? 'Saved.' });
     await this.post();

@@ -103,7 +103,6 @@ describe('chat webview: setup, queue and review flows', function () {
     await setup.locator('.setup-status[data-kind="error"]', { hasText: 'ECONNREFUSED' }).waitFor();
     await setup.locator('label[for="fanout-setup-openai"]').click();
 
-    if (process.env.FANOUT_UPDATE_SCREENSHOTS) await page.screenshot({ path: resolve(ROOT, 'media/screenshots/setup-300px.png') });
     assert.deepEqual(await horizontalOverflow(page, ['.setup', '.composer']), []);
     assert.deepEqual(await clippedButtons(page), []);
     for (const theme of ['vscode-light', 'vscode-dark', 'vscode-high-contrast'] as const) {

@@ -75,11 +75,6 @@ describe('chat webview layout and contrast at sidebar widths', function () {
           await page.locator('.tool-card[data-call-id="call_c"] summary').click();
           assert.deepEqual(await contrastProblems(page), [], 'WCAG AA contrast');
           assert.deepEqual(errors, []);
-          // The README's pictures are tracked: refreshed on request only (FANOUT_UPDATE_SCREENSHOTS=1).
-          if (process.env.FANOUT_UPDATE_SCREENSHOTS && width === 300 && theme === 'vscode-dark') {
-            await page.locator('.tool-card[data-call-id="call_c"] summary').click();
-            await page.screenshot({ path: resolve(ROOT, 'media/screenshots/edit-approval-300px.png') });
-          }
         } finally {
           await close();
         }

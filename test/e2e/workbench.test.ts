@@ -2,15 +2,12 @@
 // extension host, the chat webview driven by clicks and typing, the model a scripted fake over the OpenAI wire.
 // One workbench for the whole file; the tests run in order and build on each other (like a user session).
 import * as assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { loadHost, REPO_ROOT } from '../integration/hostApi';
+import { loadHost } from '../integration/hostApi';
 import { HELLO_ANSWER, REVIEW_EDITS, REVIEW_PROMPT } from '../integration/scenarioData';
-import { openChatFromActivityBar, sendMessage, startWorkbenchSession, type WorkbenchSession } from './workbenchSession';
-
-const SCREENSHOT = path.join(REPO_ROOT, 'test-results/chat-parallel-batch.png');
-const README_SCREENSHOT = path.join(REPO_ROOT, 'media/screenshots/chat-parallel-batch.png');
+import { openChatFromActivityBar, screenshotSidebar, sendMessage, screenshotOnFailure, startWorkbenchSession, waitUntil, type WorkbenchSession } from './workbenchSession';
 const SENTINEL_KEY = 'sk-sentinel-e2e-4f9a1c7d2b';
 
 interface Observed {
@@ -55,6 +52,10 @@ describe('Fanout in the VS Code workbench', function () {
     this.timeout(600_000); // a cold machine installs the host first (test/host/setup.mjs)
     s = await startWorkbenchSession({ env: { OPENAI_API_KEY: 'sk-e2e-env-key-00000000' } });
     for (const e of REVIEW_EDITS) originals[e.path] = s.readFile(e.path);
+  });
+
+  afterEach(async function () {
+    await screenshotOnFailure(s, this.currentTest);
   });
 
   after(async () => {
@@ -104,16 +105,9 @@ describe('Fanout in the VS Code workbench', function () {
     await changed.nth(REVIEW_EDITS.length - 1).waitFor();
     assert.equal(await changed.count(), REVIEW_EDITS.length);
 
-    await widenSidebar(s);
-    // The picture is about the parallel batch: start it at the question, timeline and cards in view.
+    // The README's picture, at the side bar's default width: from the question down, timeline and cards in view.
     await s.chat.locator('.user-message').last().evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-    await s.page.locator('.part.sidebar').screenshot({ path: SCREENSHOT });
-    // The README's copy is tracked: refreshed on request only, so a test run leaves the working tree clean.
-    if (process.env.FANOUT_UPDATE_SCREENSHOTS) {
-      mkdirSync(path.dirname(README_SCREENSHOT), { recursive: true });
-      copyFileSync(SCREENSHOT, README_SCREENSHOT);
-    }
+    await screenshotSidebar(s, 'chat-batch-300px.png');
   });
 
   it('undoes one file and keeps another from the changed-files list', async () => {
@@ -214,23 +208,3 @@ describe('Fanout in the VS Code workbench', function () {
     assert.ok(!readFileSync(path.join(s.server.userDataDir, 'User/settings.json'), 'utf8').includes(SENTINEL_KEY), 'the key is not in the settings');
   });
 });
-
-/** Drags the sash between the side bar and the editor so the chat is wide enough for a readable screenshot. */
-async function widenSidebar(s: WorkbenchSession): Promise<void> {
-  const box = await s.page.locator('.part.sidebar').boundingBox();
-  if (!box) throw new Error('no side bar');
-  const x = box.x + box.width + 1;
-  const y = box.y + box.height / 2;
-  await s.page.mouse.move(x, y);
-  await s.page.mouse.down();
-  await s.page.mouse.move(x + 200, y, { steps: 5 });
-  await s.page.mouse.up();
-}
-
-async function waitUntil(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

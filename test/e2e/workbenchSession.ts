@@ -1,7 +1,7 @@
 // One code-server workbench (real VS Code UI in headless chromium) with Fanout loaded from the source tree, a copy
 // of the fixture workspace, and the scripted fake model from test/integration/fakeModel.ts behind fanout.baseUrl.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
@@ -22,6 +22,7 @@ export interface WorkbenchSession {
   stop(): Promise<void>;
 }
 
+/** `settings` go over the defaults below; a key set to undefined leaves that setting out (its default applies). */
 export async function startWorkbenchSession(options: { env?: Record<string, string>; settings?: Record<string, unknown> } = {}): Promise<WorkbenchSession> {
   const host = await loadHost();
   await host.ensureHost();
@@ -92,4 +93,56 @@ export async function sendMessage(s: WorkbenchSession, text: string): Promise<vo
   const input = s.chat.locator('.prompt-input');
   await input.fill(text);
   await input.press('Enter');
+}
+
+/** Clicks the Fanout icon unless the chat is already the side bar's view (a second click would close the side bar). */
+export async function showChat(s: WorkbenchSession): Promise<void> {
+  const item = s.page.locator('.activitybar .action-item:has([aria-label="Fanout"])').first();
+  await item.waitFor({ timeout: 90_000 });
+  if (!((await item.getAttribute('class')) ?? '').split(/\s+/).includes('checked')) await item.click();
+  await s.chat.locator('.app').waitFor({ timeout: 60_000 });
+}
+
+/** "Developer: Reload Window", as a user would run it; resolves once the reloaded workbench is up again. */
+export async function reloadWindow(s: WorkbenchSession): Promise<void> {
+  const { runCommandFromPalette } = await loadHost();
+  const reloaded = s.page.waitForEvent('load', { timeout: 60_000 });
+  await runCommandFromPalette(s.page, 'Developer: Reload Window');
+  await reloaded;
+  await s.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+}
+
+const SCREENSHOTS_OUT = path.join(REPO_ROOT, 'test-results');
+const README_SCREENSHOTS = path.join(REPO_ROOT, 'media/screenshots');
+
+/**
+ * The side bar (the chat at the width it has) as a PNG in test-results/; with FANOUT_UPDATE_SCREENSHOTS=1 also over
+ * the README's tracked copy in media/screenshots/, so an ordinary test run leaves the working tree clean.
+ */
+export async function screenshotSidebar(s: WorkbenchSession, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS_OUT, { recursive: true });
+  const out = path.join(SCREENSHOTS_OUT, name);
+  // The pointer last clicked the activity bar: its tooltip would cover the chat.
+  await s.page.mouse.move(900, 450);
+  await s.page.locator('.part.sidebar').screenshot({ path: out, style: '.workbench-hover-container, .monaco-hover { display: none !important; }' });
+  if (!process.env.FANOUT_UPDATE_SCREENSHOTS) return;
+  mkdirSync(README_SCREENSHOTS, { recursive: true });
+  copyFileSync(out, path.join(README_SCREENSHOTS, name));
+}
+
+/** Polls a condition on the Node side (a file on disk, a request the fake model saw) until it holds. */
+export async function waitUntil(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** For an afterEach hook: a failed test leaves a picture of the whole window in test-results/ to look at. */
+export async function screenshotOnFailure(s: WorkbenchSession | undefined, test: Mocha.Test | undefined): Promise<void> {
+  if (!s || !test || test.state !== 'failed') return;
+  mkdirSync(SCREENSHOTS_OUT, { recursive: true });
+  const name = `failed-${test.fullTitle().replace(/[^\w]+/g, '-').slice(0, 120)}.png`;
+  await s.page.screenshot({ path: path.join(SCREENSHOTS_OUT, name) }).catch(() => undefined);
 }

@@ -85,6 +85,14 @@ export const SCENARIOS: Record<string, Scenario> = {
     return final(`Edited ${file}.`);
   },
 
+  /** Reads the file of REVIEW_EDITS[`n=`], then makes that edit alone (a multi-line diff for n=0). */
+  'review-edit': ({ step, args }) => {
+    const e = REVIEW_EDITS[Number(args.n ?? 0)] ?? REVIEW_EDITS[0]!;
+    if (step === 0) return { calls: [call('read_file', { path: e.path })] };
+    if (step === 1) return { calls: [call('apply_edit', e)] };
+    return final(`Edited ${e.path}.`);
+  },
+
   /** A run_tests that hangs (pid written to `marker=`) next to two edits; the test makes the edits wait for
    *  approval, then stops the run. */
   stop: ({ step, args }) =>

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, promises as fs, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { completedTranscript, newConversation, parseConversation, serializeConversation, titleFor } from '../../src/agent/conversation';
+import { completedTranscript, newConversation, parseConversation, serializeConversation, titleFor, withChatModel } from '../../src/agent/conversation';
 import { ConversationStore, type BlobStore } from '../../src/agent/conversationStore';
 import type { Logger } from '../../src/host/logger';
 import type { Message } from '../../src/shared/transcript';
@@ -48,6 +48,27 @@ describe('conversation', () => {
     assert.deepEqual(parseConversation(serializeConversation(c)), c);
     assert.throws(() => parseConversation('{nope'), /not JSON/);
     assert.throws(() => parseConversation(JSON.stringify({ version: 1, id: 'x' })), /not a Fanout conversation/);
+  });
+});
+
+describe('a chat keeps its model', () => {
+  const settings = { provider: 'openai' as const, model: 'gpt-a', baseUrl: undefined, agent: { model: 'gpt-a', maxTurns: 5 } };
+
+  it('runs with the settings until it has a choice of its own, then with its own', () => {
+    const c = newConversation();
+    assert.equal(withChatModel(c, settings), settings, 'a new chat follows the settings');
+    c.chatModel = { provider: 'anthropic', model: 'claude-b' };
+    assert.deepEqual(withChatModel(c, settings), { provider: 'anthropic', model: 'claude-b', baseUrl: undefined, agent: { model: 'claude-b', maxTurns: 5 } });
+  });
+
+  it('stores the choice with the conversation; an unknown provider falls back to the settings and the chat still opens', () => {
+    const c = { ...newConversation(), messages: [user('q'), says('a')], chatModel: { provider: 'gemini' as const, model: '' } };
+    assert.deepEqual(parseConversation(serializeConversation(c)).chatModel, { provider: 'gemini', model: '' });
+    const future = JSON.parse(serializeConversation(c)) as Record<string, unknown>;
+    future.chatModel = { provider: 'some-later-vendor', model: 'x' };
+    const opened = parseConversation(JSON.stringify(future));
+    assert.equal(opened.chatModel, undefined);
+    assert.deepEqual(opened.messages, c.messages);
   });
 });
 

@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { ChangeStore, LARGE_ORIGINAL_CHARS } from '../../src/agent/changeStore';
 import { ChangeTracker, type Snapshot } from '../../src/agent/changeTracker';
+import type { BlobStore } from '../../src/agent/conversationStore';
 import { TrackingWorkspace } from '../../src/agent/trackingWorkspace';
 import { NodeWorkspace } from '../../src/node/nodeWorkspace';
 import { countLineChanges } from '../../src/shared/lineDiff';
@@ -165,5 +167,92 @@ describe('ChangeTracker across a window reload', () => {
     assert.deepEqual(after.undoPlan('new.ts'), [{ path: 'new.ts', content: undefined }]);
     assert.deepEqual(after.restorePlan(0).map((r) => r.path).sort(), ['a.ts', 'b.ts', 'new.ts']);
     assert.deepEqual(after.changedFiles(() => 'two\n').find((f) => f.path === 'b.ts')?.state, 'kept');
+  });
+});
+
+describe('ChangeStore (the review state on disk)', () => {
+  const big = 'x'.repeat(LARGE_ORIGINAL_CHARS + 1);
+  const memoryBlobs = () => {
+    const files = new Map<string, string>();
+    const writes: string[] = [];
+    const blobs: BlobStore = {
+      read: async (n) => files.get(n),
+      write: async (n, t) => void (files.set(n, t), writes.push(n)),
+      delete: async (n) => void files.delete(n),
+      list: async () => [...files.keys()],
+    };
+    return { files, writes, blobs };
+  };
+  const logger = () => {
+    const warnings: string[] = [];
+    return { warnings, trace() {}, debug() {}, info() {}, warn: (m: string) => warnings.push(m), error() {} };
+  };
+
+  it('keeps small originals inline and large ones in a file of their own, written once, read back whole', async () => {
+    const { files, writes, blobs } = memoryBlobs();
+    const store = new ChangeStore(blobs, logger());
+    const tracker = new ChangeTracker();
+    tracker.beginCheckpoint(0);
+    tracker.recordWrite('small.ts', 'one\n');
+    tracker.recordWrite('big.txt', big);
+    tracker.recordWrite('new.ts', undefined);
+    await store.save('chat1', tracker.save());
+    const blobNames = [...files.keys()].filter((n) => n !== 'chat1.json');
+    assert.equal(blobNames.length, 1, 'the big text is stored once, though it is in the pending list and the checkpoint');
+    assert.ok(!files.get('chat1.json')!.includes(big.slice(0, 100)), 'the JSON does not carry the big text');
+    assert.ok(files.get('chat1.json')!.includes('one\\n'), 'small originals stay inline');
+
+    await store.save('chat1', tracker.save());
+    assert.equal(writes.filter((n) => n === blobNames[0]).length, 1, 'an unchanged big original is not written again');
+
+    // A new window: a fresh store reads it back.
+    const after = new ChangeTracker();
+    after.load((await new ChangeStore(blobs, logger()).load('chat1'))!);
+    assert.equal(after.original('big.txt'), big);
+    assert.equal(after.original('small.ts'), 'one\n');
+    assert.deepEqual(after.undoPlan('new.ts'), [{ path: 'new.ts', content: undefined }]);
+    assert.deepEqual(after.restorePlan(0).map((r) => r.path).sort(), ['big.txt', 'new.ts', 'small.ts']);
+  });
+
+  it('deletes a large original once nothing refers to it, and everything when the chat goes', async () => {
+    const { files, blobs } = memoryBlobs();
+    const store = new ChangeStore(blobs, logger());
+    const tracker = new ChangeTracker();
+    tracker.beginCheckpoint(0);
+    tracker.recordWrite('big.txt', big);
+    await store.save('chat1', tracker.save());
+    await store.save('chat2', tracker.save());
+    tracker.keep('big.txt', () => 'now');
+    await store.save('chat1', { ...tracker.save(), checkpoints: [] });
+    assert.deepEqual([...files.keys()].filter((n) => n.startsWith('chat1.')), ['chat1.json']);
+    assert.equal([...files.keys()].filter((n) => n.startsWith('chat2.')).length, 2, "another chat's originals are its own");
+    await store.delete('chat2');
+    assert.deepEqual([...files.keys()].filter((n) => n.startsWith('chat2.')), []);
+  });
+
+  it('a damaged state file or a missing original loses only what it held, with a warning', async () => {
+    const { files, blobs } = memoryBlobs();
+    const log = logger();
+    const store = new ChangeStore(blobs, log);
+    files.set('bad.json', '{"pending": [[1, 2]]');
+    assert.equal(await store.load('bad'), undefined);
+    assert.match(log.warnings[0] ?? '', /review state of chat bad could not be read/);
+
+    const tracker = new ChangeTracker();
+    tracker.beginCheckpoint(0);
+    tracker.recordWrite('big.txt', big);
+    tracker.recordWrite('small.ts', 'one\n');
+    await store.save('chat1', tracker.save());
+    for (const n of [...files.keys()]) if (n.startsWith('chat1.original-')) files.delete(n);
+    const loaded = (await new ChangeStore(blobs, log).load('chat1'))!;
+    assert.deepEqual(loaded.pending, [['small.ts', 'one\n']]);
+    assert.match(log.warnings[1] ?? '', /original of big\.txt .* is missing/);
+  });
+
+  it('reads the review state an earlier version wrote (every original inline)', async () => {
+    const { files, blobs } = memoryBlobs();
+    files.set('old.json', JSON.stringify({ pending: [['a.ts', 'A\n'], ['n.ts', null]], decided: [], checkpoints: [{ messageIndex: 0, before: [['a.ts', 'A\n']] }] }));
+    const loaded = await new ChangeStore(blobs, logger()).load('old');
+    assert.deepEqual(loaded?.pending, [['a.ts', 'A\n'], ['n.ts', null]]);
   });
 });
