@@ -9,6 +9,7 @@ import { titleFor, type Conversation } from './conversation';
 import { ContextManager } from './context/contextManager';
 import { newContextState } from './context/requestView';
 import { runAgent, type AgentConfig, type AgentEvent, type RunOutcome } from './loop';
+import { recordLaneEvent } from './subagents/laneRecord';
 import { TrackingWorkspace } from './trackingWorkspace';
 import { toUiEvent } from './uiEvents';
 
@@ -50,7 +51,7 @@ export class ChatSession {
   private subagents = new Map<string, { model: string; costUsd?: number }>();
   private current: Promise<unknown> = Promise.resolve();
   private turnEvents: UiAgentEvent[] = [];
-  private turnBase = { messages: 0, batches: 0, usage: addUsage(undefined, undefined), costUsd: undefined as number | undefined };
+  private turnBase = { messages: 0, batches: 0, subagents: 0, usage: addUsage(undefined, undefined), costUsd: undefined as number | undefined };
 
   constructor(private readonly options: ChatSessionOptions) {}
 
@@ -92,7 +93,7 @@ export class ChatSession {
       this.turnEvents = [];
       this.runCostUsd = undefined;
       this.subagents = new Map();
-      this.turnBase = { messages: messageIndex, batches: c.batches.length, usage: c.usage, costUsd: c.costUsd };
+      this.turnBase = { messages: messageIndex, batches: c.batches.length, subagents: c.subagents?.length ?? 0, usage: c.usage, costUsd: c.costUsd };
       started = true;
       this.emit({ type: 'run-start', userText, messageIndex });
       const outcome = await runAgent(config, c.messages, userText, { signal: abort.signal, onEvent: (e) => this.onAgentEvent(e, config.model) });
@@ -180,6 +181,8 @@ export class ChatSession {
       running: live,
       compactions: (c.compactions ?? []).filter((k) => !live || k.messageIndex <= this.turnBase.messages),
       context: c.contextUse,
+      // The running turn's lanes come with its replayed events.
+      subagents: live ? c.subagents?.slice(0, this.turnBase.subagents) : c.subagents,
     };
   }
 
@@ -195,7 +198,7 @@ export class ChatSession {
     switch (event.type) {
       case 'turn-start':
         this.turnEvents = [];
-        this.turnBase = { messages: c.messages.length, batches: c.batches.length, usage: c.usage, costUsd: c.costUsd };
+        this.turnBase = { messages: c.messages.length, batches: c.batches.length, subagents: c.subagents?.length ?? 0, usage: c.usage, costUsd: c.costUsd };
         void this.persist();
         break;
       case 'usage':
@@ -237,7 +240,10 @@ export class ChatSession {
       costUsd = this.addUsage(sub?.model ?? model, event.usage);
       if (sub && costUsd !== undefined) sub.costUsd = (sub.costUsd ?? 0) + costUsd;
     }
-    this.emit(toUiEvent(event, { tools: this.options.tools, costUsd }));
+    const ui = toUiEvent(event, { tools: this.options.tools, costUsd });
+    // Kept with the conversation (saved with the parent's batch), so the lane is drawn again after a reload.
+    recordLaneEvent((this.conversation.subagents ??= []), ui);
+    this.emit(ui);
   }
 
   /** Adds one request's usage to the conversation and this run; returns its estimated cost. */

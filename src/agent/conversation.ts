@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { batchLogSchema, compactionSchema, messageSchema, usageSchema, type CompactionRecord, type ConversationSummary } from '../shared/protocol';
+import { batchLogSchema, compactionSchema, messageSchema, subagentRecordSchema, usageSchema, type CompactionRecord, type ConversationSummary, type SubagentRecord } from '../shared/protocol';
 import { addUsage, type Message, type Usage } from '../shared/transcript';
 import { EXTENSION_PROVIDER_IDS, type ExtensionProviderId } from '../providers/provider';
 import type { ContextState } from './context/requestView';
 import type { BatchLog } from './scheduler';
+import { lanesOf } from './subagents/laneRecord';
 
 /** One chat: the transcript the model sees, plus what the UI redraws after a reload. */
 export interface Conversation {
@@ -24,6 +25,8 @@ export interface Conversation {
   /** The provider and model this chat talks to (set at its first request, changed by picking a model while it is
    *  shown); absent: the settings' choice, as for a new chat. */
   chatModel?: ChatModel;
+  /** Subagent lanes, drawn again inside their delegate cards after a reload (see subagents/laneRecord.ts). */
+  subagents?: SubagentRecord[];
 }
 
 /** A chat's model choice: `model` empty means the provider's default, as in the settings. */
@@ -101,6 +104,7 @@ const storedSchema = z.object({
     .optional()
     // A choice this version does not know (a provider removed since) falls back to the settings; the chat still opens.
     .catch(undefined),
+  subagents: z.array(subagentRecordSchema).optional(),
 });
 
 export function serializeConversation(c: Conversation): string {
@@ -120,6 +124,14 @@ export function parseConversation(text: string): Conversation {
   const { version: _v, ...c } = parsed.data;
   const messages = completedTranscript(c.messages as Message[]);
   // A summary point past a transcript cut back to its last complete turn no longer says what it summarised.
-  const { context, ...rest } = c;
-  return { ...rest, messages, batches: rest.batches as BatchLog[], ...(context && context.summarisedUpTo < messages.length ? { context } : {}) };
+  const { context, subagents, ...rest } = c;
+  const callIds = new Set(messages.flatMap((m) => (m.role === 'assistant' ? m.toolCalls.map((t) => t.id) : [])));
+  const lanes = lanesOf(subagents, callIds);
+  return {
+    ...rest,
+    messages,
+    batches: rest.batches as BatchLog[],
+    ...(context && context.summarisedUpTo < messages.length ? { context } : {}),
+    ...(lanes ? { subagents: lanes } : {}),
+  };
 }

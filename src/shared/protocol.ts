@@ -119,6 +119,13 @@ export const uiAgentEventSchema = z.discriminatedUnion('type', [
 ]);
 export type UiAgentEvent = z.infer<typeof uiAgentEventSchema>;
 
+/**
+ * A finished subagent's lane as the conversation keeps it, to draw it again after a reload or from history: the
+ * lane's own events (see src/agent/subagents/laneRecord.ts for what is kept), under the delegate call that started it.
+ */
+export const subagentRecordSchema = z.object({ callId: id, agent, events: z.array(uiAgentEventSchema) });
+export type SubagentRecord = z.infer<typeof subagentRecordSchema>;
+
 /** A compaction as the conversation keeps it: drawn before the transcript message it happened at. */
 export const compactionSchema = z.object({
   messageIndex: z.number(),
@@ -144,6 +151,8 @@ export const conversationViewSchema = z.object({
   compactions: z.array(compactionSchema).optional(),
   /** The last known context use, for the header meter. */
   context: z.object({ tokens: z.number(), window: z.number() }).optional(),
+  /** Subagent lanes of the runs shown (a run in progress sends its own as events). */
+  subagents: z.array(subagentRecordSchema).optional(),
 });
 export type ConversationView = z.infer<typeof conversationViewSchema>;
 

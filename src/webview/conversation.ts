@@ -76,7 +76,7 @@ export class Conversation {
   }
 
   show(view: ConversationView): void {
-    this.lanes.reset();
+    this.lanes.clear();
     for (const t of this.turns.values()) t.batch?.dispose();
     this.id = view.id;
     this.turns = new Map();
@@ -106,6 +106,8 @@ export class Conversation {
       }
     });
     for (const c of compactions) if (c.messageIndex >= view.messages.length) this.el.appendChild(compactNotice(c));
+    // Its totals already hold the subagents' usage: their lanes are drawn, not added up again.
+    this.lanes.restore(view.subagents ?? []);
     if (!view.messages.length) this.el.appendChild(emptyState());
     if (view.context) this.hooks.onContext(view.context.tokens, view.context.window);
     this.total = { usage: view.usage, costUsd: view.costUsd };

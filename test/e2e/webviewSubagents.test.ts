@@ -6,16 +6,18 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { UiAgentEvent } from '../../src/shared/protocol';
-import { ev, init } from './webviewFixtures';
+import type { ConversationView, UiAgentEvent } from '../../src/shared/protocol';
+import { emptyConversation, ev, init } from './webviewFixtures';
 import { sendHost, startWebviewHost, waitForPosted, type WebviewHost } from './webviewPage';
 
 const ROOT = resolve(__dirname, '../..');
 const CHROMIUM = '/usr/bin/chromium';
 
 const call = (id: string, name: string, args: object) => ({ id, name, arguments: JSON.stringify(args) });
-const sub = (agent: string, callId: string, status: 'started' | 'done' | 'failed', turns: number, extra: Partial<Extract<UiAgentEvent, { type: 'subagent' }>> = {}) =>
-  ev({ type: 'subagent', agent, callId, description: `part ${agent}`, status, turns, model: 'gpt-4.1', ...extra });
+type SubagentEvent = Extract<UiAgentEvent, { type: 'subagent' }>;
+const subEvent = (agent: string, callId: string, status: SubagentEvent['status'], turns: number, extra: Partial<SubagentEvent> = {}): SubagentEvent =>
+  ({ type: 'subagent', agent, callId, description: `part ${agent}`, status, turns, model: 'gpt-4.1', ...extra });
+const sub = (...args: Parameters<typeof subEvent>) => ev(subEvent(...args));
 
 describe('chat webview: subagent lanes', function () {
   this.timeout(60_000);
@@ -100,5 +102,65 @@ describe('chat webview: subagent lanes', function () {
     assert.equal(await lane2.getAttribute('data-status'), 'failed');
     assert.equal(await lane2.locator('.subagent-outcome').textContent(), 'Subagent sub-2 failed after 1 turn: overloaded.');
     assert.match((await page.locator('.totals').textContent()) ?? '', /≈ \$0\.500/, 'the subagent\'s cost is in the conversation total');
+  });
+
+  it('draws the lanes of a reopened conversation again, inside their delegate cards, and a new run\'s sub-1 gets a lane of its own', async () => {
+    const d1 = call('d1', 'delegate', { prompt: 'review src/a', description: 'review a' });
+    const read = call('s1c1', 'read_file', { path: 'src/a.ts' });
+    const lane = (e: UiAgentEvent) => ({ ...e, agent: 'sub-1' }) as UiAgentEvent;
+    const view: ConversationView = {
+      ...emptyConversation(),
+      title: 'review everything',
+      messages: [
+        { role: 'user', text: 'review everything' },
+        { role: 'assistant', text: '', toolCalls: [d1] },
+        { role: 'tool', results: [{ callId: 'd1', name: 'delegate', ok: true, content: 'a is fine.\n\nFiles changed by sub-1: none.' }] },
+        { role: 'assistant', text: 'All reviewed.', toolCalls: [] },
+      ],
+      batches: [{ turn: 1, wallMs: 900, calls: [{ id: 'd1', name: 'delegate', summary: 'review a', ok: true, state: 'done', ms: 880, startMs: 10, endMs: 890, early: true }] }],
+      usage: { inputTokens: 3000, outputTokens: 300 },
+      costUsd: 1.5,
+      subagents: [
+        {
+          callId: 'd1',
+          agent: 'sub-1',
+          events: [
+            subEvent('sub-1', 'd1', 'started', 0),
+            lane({ type: 'turn-start', turn: 1 }),
+            lane({ type: 'text-delta', turn: 1, text: 'Reading a.' }),
+            lane({ type: 'tool-call', turn: 1, call: read, summary: 'src/a.ts', atMs: 5 }),
+            lane({ type: 'tool-update', turn: 1, update: { callId: 's1c1', name: 'read_file', summary: 'src/a.ts', state: 'done', atMs: 30, durationMs: 24, result: { callId: 's1c1', name: 'read_file', ok: true, content: 'export const a = 1;' } } }),
+            lane({ type: 'batch', log: { turn: 1, agent: 'sub-1', wallMs: 40, calls: [{ id: 's1c1', name: 'read_file', summary: 'src/a.ts', ok: true, state: 'done', ms: 24, startMs: 6, endMs: 30, early: true }] } }),
+            lane({ type: 'usage', turn: 1, usage: { inputTokens: 1000, outputTokens: 100 }, costUsd: 0.5 }),
+            lane({ type: 'turn-start', turn: 2 }),
+            lane({ type: 'text-delta', turn: 2, text: 'a is fine.' }),
+            subEvent('sub-1', 'd1', 'done', 2, { costUsd: 0.5, text: 'a is fine.' }),
+          ],
+        },
+      ],
+    };
+    await sendHost(page, init(view));
+    const restored = page.locator('.tool-card[data-call-id="d1"] .subagent-lane[data-agent="sub-1"]');
+    await restored.waitFor();
+    assert.equal(await restored.getAttribute('data-status'), 'done');
+    assert.equal(await restored.locator('.subagent-description').textContent(), 'part sub-1');
+    assert.match((await restored.locator('.subagent-stats').textContent()) ?? '', /^2 turns · 1\.0k in · 100 out · ≈ \$0\.500/);
+    assert.equal(await restored.locator('.turn[data-turn="1"] .assistant-text').textContent().then((t) => t?.trim()), 'Reading a.');
+    await restored.locator('.tool-card[data-call-id="s1c1"][data-state="done"]').waitFor();
+    // The view's totals already include the subagent: drawing its lane adds nothing.
+    assert.match((await page.locator('.totals').textContent()) ?? '', /≈ \$1\.50/);
+
+    // A new run: its sub-1 is another subagent, in its own delegate card; the restored lane stays.
+    const d2 = call('d2', 'delegate', { prompt: 'review src/b', description: 'review b' });
+    await sendHost(
+      page,
+      ev({ type: 'run-start', userText: 'and b', messageIndex: 4 }),
+      ev({ type: 'turn-start', turn: 1 }),
+      ev({ type: 'tool-call', turn: 1, call: d2, summary: 'review b', atMs: 10 }),
+      sub('sub-1', 'd2', 'started', 0),
+    );
+    await page.locator('.tool-card[data-call-id="d2"] .subagent-lane[data-agent="sub-1"][data-status="started"]').waitFor();
+    assert.equal(await restored.getAttribute('data-status'), 'done', 'the earlier lane is left as it was');
+    assert.equal(await page.locator('.subagent-lane').count(), 2);
   });
 });

@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ChatSession, SessionBusyError } from '../../src/agent/chatSession';
-import { newConversation, type Conversation } from '../../src/agent/conversation';
+import { newConversation, parseConversation, serializeConversation, type Conversation } from '../../src/agent/conversation';
 import { buildAgentConfig, defaultAgentSettings } from '../../src/agent/settings';
+import { LANE_RESULT_CHARS } from '../../src/agent/subagents/laneRecord';
 import { silentLogger } from '../../src/host/logger';
 import { NodeProcessRunner } from '../../src/node/nodeProcessRunner';
 import { NodeWorkspace } from '../../src/node/nodeWorkspace';
@@ -12,6 +13,7 @@ import { estimateCostUsd } from '../../src/providers/catalog';
 import { uiAgentEventSchema, type UiAgentEvent } from '../../src/shared/protocol';
 import { builtinRegistry } from '../../src/tools';
 import { FakeOpenAIServer, toolMessages, type OpenAIScript } from '../fakes/openaiServer';
+import { isSubagentRequest, stepOf } from '../fakes/subagentScript';
 import { tempWorkspace } from '../fakes/tempWorkspace';
 
 interface Harness {
@@ -110,6 +112,52 @@ describe('ChatSession (one conversation over the OpenAI wire, on a real folder)'
     release();
     assert.equal((await run).status, 'final');
     assert.equal(h.session.view().messages.length, 4);
+  });
+
+  it('keeps each subagent\'s lane with the conversation, compacted, so a reload or a reopened chat draws it again', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let answering!: () => void;
+    const subAnswering = new Promise<void>((r) => (answering = r));
+    const h = await harness(async (req) => {
+      if (isSubagentRequest(req)) {
+        if (stepOf(req) === 0) return { text: 'Reading ', calls: [{ name: 'read_file', arguments: { path: 'big.txt' } }], chunkDelayMs: 1 };
+        answering();
+        await held;
+        return { text: 'big.txt is long.' };
+      }
+      return stepOf(req) === 0 ? { calls: [{ id: 'd1', name: 'delegate', arguments: { prompt: 'read big.txt', description: 'look' } }] } : { text: 'Done.' };
+    });
+    writeFileSync(path.join(h.dir, 'big.txt'), Array.from({ length: 100 }, (_, i) => `${i} ${'x'.repeat(80)}`).join('\n'));
+    const run = h.session.send('Delegate the reading');
+    await subAnswering;
+    // A reload now: the lane in progress comes with the replayed turn, not also with the view.
+    assert.equal(h.session.view().subagents?.length ?? 0, 0);
+    assert.ok(h.session.replay().some((e) => e.type === 'subagent' && e.status === 'started'));
+    release();
+    assert.equal((await run).status, 'final');
+
+    const [record, ...more] = h.session.conversation.subagents ?? [];
+    assert.equal(more.length, 0);
+    assert.equal(record.callId, 'd1');
+    assert.equal(record.agent, 'sub-1');
+    for (const e of record.events) assert.ok(uiAgentEventSchema.safeParse(e).success, JSON.stringify(e));
+    const statuses = record.events.flatMap((e) => (e.type === 'subagent' ? [e.status] : []));
+    assert.deepEqual(statuses, ['started', 'done']);
+    // One text event per turn, a call's last update only, its long result cut.
+    assert.deepEqual(record.events.filter((e) => e.type === 'text-delta').map((e) => e.type === 'text-delta' && [e.turn, e.text]), [[1, 'Reading '], [2, 'big.txt is long.']]);
+    const updates = record.events.flatMap((e) => (e.type === 'tool-update' ? [e.update] : []));
+    assert.deepEqual(updates.map((u) => u.state), ['done']);
+    assert.ok(updates[0].result!.content.length < LANE_RESULT_CHARS + 100);
+    assert.match(updates[0].result!.content, /more characters not kept with the conversation\)$/);
+    assert.deepEqual(record.events.filter((e) => e.type === 'batch').length, 1);
+
+    assert.deepEqual(h.session.view().subagents, [record], 'a reloaded view draws the lane');
+    const saved = parseConversation(serializeConversation(h.saves.at(-1)!));
+    assert.deepEqual(saved.subagents, JSON.parse(JSON.stringify([record])), 'saved with the conversation, so history reopens it');
+    // A conversation cut back before its delegate call (saved mid-turn) drops the lane with the call.
+    const cut = { ...h.saves.at(-1)!, messages: h.saves.at(-1)!.messages.slice(0, 2) };
+    assert.equal(parseConversation(serializeConversation(cut)).subagents, undefined);
   });
 
   it('stops a run: the model request is aborted and the transcript stays valid for the next request', async () => {

@@ -1,6 +1,6 @@
 // Subagents in the chat: each delegate card opens into a lane for the subagent it started, with the subagent's own
 // live turns (text, batch, timeline), its status, turns and cost. Events arrive tagged with the agent ("sub-1").
-import type { UiAgentEvent } from '../../shared/protocol';
+import type { SubagentRecord, UiAgentEvent } from '../../shared/protocol';
 import { addUsage, type Usage } from '../../shared/transcript';
 import { h, icon } from '../dom';
 import { describeUsage, TurnView } from './turn';
@@ -113,6 +113,8 @@ class Lane {
  */
 export class SubagentLanes {
   private lanes = new Map<string, Lane>();
+  /** Lanes drawn from a conversation's records: finished, and out of the way of a new run's labels. */
+  private restored: Lane[] = [];
 
   constructor(
     private readonly root: HTMLElement,
@@ -133,14 +135,40 @@ export class SubagentLanes {
     this.onRendered();
   }
 
+  /**
+   * A redrawn conversation's lanes, from what it kept of each subagent's events, each in the card of its delegate
+   * call (drawn from the transcript just before); a record whose card is not in the log is left out.
+   */
+  restore(records: readonly SubagentRecord[]): void {
+    for (const r of records) {
+      if (!this.card(r.callId)) continue;
+      // Labels start again at sub-1 in every run: each record gets a fresh map, and its lane is kept aside after.
+      this.lanes = new Map();
+      for (const e of r.events) this.handle(e);
+      this.restored.push(...this.lanes.values());
+    }
+    this.lanes = new Map();
+  }
+
   /** A new run or a redrawn conversation: labels start again at sub-1. */
   reset(): void {
     for (const l of this.lanes.values()) l.dispose();
     this.lanes = new Map();
   }
 
+  /** The conversation is redrawn: every lane, restored ones included, goes with the old log. */
+  clear(): void {
+    this.reset();
+    for (const l of this.restored) l.dispose();
+    this.restored = [];
+  }
+
+  private card(callId: string): HTMLDetailsElement | undefined {
+    return Array.from(this.root.querySelectorAll<HTMLDetailsElement>('details.tool-card')).reverse().find((c) => c.dataset.callId === callId);
+  }
+
   private place(lane: Lane, callId: string): void {
-    const card = Array.from(this.root.querySelectorAll<HTMLDetailsElement>('details.tool-card')).reverse().find((c) => c.dataset.callId === callId);
+    const card = this.card(callId);
     const body = card?.querySelector('.tool-body');
     if (!card || !body) return void this.root.appendChild(lane.el);
     card.classList.add('has-subagent');
