@@ -163,4 +163,25 @@ describe('chat webview: subagent lanes', function () {
     assert.equal(await restored.getAttribute('data-status'), 'done', 'the earlier lane is left as it was');
     assert.equal(await page.locator('.subagent-lane').count(), 2);
   });
+
+  it('shows approvals asked by two subagents at once, each labelled by agent; answering one leaves the other open', async () => {
+    const ask = (requestId: string, id: string, agent: string, command: string) => ({
+      type: 'approval-request' as const,
+      requestId,
+      calls: [{ id, name: 'run_command', summary: command, access: 'exec' as const, arguments: JSON.stringify({ command }), why: 'setting' as const, setting: 'command', agent }],
+    });
+    await sendHost(page, init(), ask('r1', 'c1', 'sub-1', 'make lint'), ask('r2', 'c2', 'sub-2', 'make docs'));
+    const first = page.locator('.approval-card[data-request-id="r1"]');
+    const second = page.locator('.approval-card[data-request-id="r2"]');
+    await second.waitFor();
+    assert.equal(await first.locator('[data-call-id="c1"] .agent-badge').textContent(), 'sub-1');
+    assert.equal(await second.locator('[data-call-id="c2"] .agent-badge').textContent(), 'sub-2');
+    assert.equal(await first.locator('[data-call-id="c1"] .agent-badge').getAttribute('title'), 'Asked by sub-1');
+
+    await second.locator('[data-call-id="c2"]').getByRole('button', { name: 'Allow', exact: true }).click();
+    assert.deepEqual(await waitForPosted(page, 'approval-response'), { type: 'approval-response', requestId: 'r2', decisions: [{ id: 'c2', allowed: true }] });
+    await sendHost(page, { type: 'approval-closed', requestId: 'r2' });
+    await second.waitFor({ state: 'detached' });
+    assert.equal(await first.locator('[data-call-id="c1"] .decision-allow').isEnabled(), true, 'sub-1\'s card is still waiting for its own answer');
+  });
 });
