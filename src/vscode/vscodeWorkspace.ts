@@ -249,7 +249,9 @@ export class VscodeWorkspace implements Workspace {
    * is applied all the same, so it is logged, not reported to the model as a failure.
    */
   private async saveQuietly(doc: vscode.TextDocument, rel: string): Promise<void> {
-    if (doc.isDirty) await doc.save();
+    // Once more when the first save did not take: on a starved host VS Code can give up on a save (its save
+    // participants time out) and a second attempt goes through.
+    for (let attempt = 0; attempt < 2 && doc.isDirty; attempt++) await doc.save();
     if (doc.isDirty) this.logger.warn(`${rel} was edited but could not be saved; the change is in the editor buffer.`);
   }
 }
