@@ -207,4 +207,43 @@ describe('Fanout in the VS Code workbench', function () {
     assert.ok(!existsSync(path.join(s.workspaceDir, '.vscode/settings.json')) || !readFileSync(path.join(s.workspaceDir, '.vscode/settings.json'), 'utf8').includes(SENTINEL_KEY));
     assert.ok(!readFileSync(path.join(s.server.userDataDir, 'User/settings.json'), 'utf8').includes(SENTINEL_KEY), 'the key is not in the settings');
   });
+
+  it('lists a deleted and a renamed file in Changed files, and Undo all brings both back', async () => {
+    await s.chat.locator('button[aria-label="New chat"]').click();
+    await s.chat.locator('.empty-title').waitFor();
+    const original = { readme: s.readFile('README.md'), greet: s.readFile('src/greet.js') };
+    await sendMessage(s, '[scenario:file-ops] del=README.md from=src/greet.js to=src/hello.js');
+    await s.chat.locator('.assistant-text', { hasText: 'Deleted one file and renamed another.' }).waitFor();
+    const file = (rel: string) => path.join(s.workspaceDir, rel);
+    assert.ok(!existsSync(file('README.md')) && !existsSync(file('src/greet.js')), 'deleted, and renamed away');
+    assert.equal(s.readFile('src/hello.js'), original.greet);
+    // A rename is reviewed as its old name deleted and its new name created.
+    const rows = s.chat.locator('.changed-files .changed-file[data-state="pending"]');
+    await rows.nth(2).waitFor();
+    assert.deepEqual((await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-path')))).sort(), ['README.md', 'src/greet.js', 'src/hello.js']);
+    await s.chat.locator('.changed-files .undo-all').click();
+    await s.chat.locator('.changed-files .changed-file[data-state="undone"]').nth(2).waitFor();
+    await waitUntil('the files back', () => existsSync(file('README.md')) && existsSync(file('src/greet.js')) && !existsSync(file('src/hello.js')));
+    assert.deepEqual({ readme: s.readFile('README.md'), greet: s.readFile('src/greet.js') }, original);
+  });
+
+  it('asks before run_command (fanout.approval.command defaults to ask), runs it after Allow, and its output reaches the model', async () => {
+    const marker = 'command-ran.txt';
+    const before = s.model.chatRequests.length;
+    await sendMessage(s, `[scenario:command] marker=${marker}`);
+    const card = s.chat.locator('.approval-card').last();
+    await card.locator('.approval-command .command-line', { hasText: `$ echo ran > ${marker} && echo fanout-$((6*7))` }).waitFor();
+    // Why it asks: the setting, or Restricted Mode when the host has not trusted the folder.
+    assert.match((await card.locator('.approval-why').first().textContent()) ?? '', /fanout\.approval\.command is "ask"|Restricted Mode/);
+    assert.ok(!existsSync(path.join(s.workspaceDir, marker)), 'nothing ran before the answer');
+    await card.locator('.decision-allow').click();
+    await s.chat.locator('.assistant-text', { hasText: 'The command ran.' }).waitFor();
+    assert.equal(s.readFile(marker), 'ran\n');
+    // The turn after the command: the conversation's last message is its result.
+    assert.equal(s.model.chatRequests.length, before + 2);
+    const last = s.model.chatRequests[before + 1]!.body.messages as { role: string; content: string }[];
+    assert.equal(last.at(-1)?.role, 'tool');
+    const result = last.at(-1)?.content ?? '';
+    assert.match(result, /^\$ echo ran > command-ran\.txt && echo fanout-\$\(\(6\*7\)\)\nexit code 0 after [\d.]+ s\nfanout-42\n$/);
+  });
 });

@@ -175,6 +175,14 @@ export const SCENARIOS: Record<string, Scenario> = {
         }
       : final('Checked.'),
 
+  /** delete_file `del=` and rename_file `from=` to `to=`, in one batch. */
+  'file-ops': ({ step, args }) =>
+    step === 0 ? { calls: [call('delete_file', { path: args.del }), call('rename_file', { from: args.from, to: args.to })] } : final('Deleted one file and renamed another.'),
+
+  /** One run_command that leaves `marker=` behind and prints a computed word, so its output proves it ran. */
+  command: ({ step, args }) =>
+    step === 0 ? { calls: [call('run_command', { command: `echo ran > ${args.marker} && echo fanout-$((6*7))` })] } : final('The command ran.'),
+
   /** A run_tests that hangs until stopped (pid written to `marker=`), next to a read. */
   hang: ({ step, args }) =>
     step === 0 ? { calls: [call('run_tests', { filter: `hang:${args.marker}` }), call('read_file', { path: 'src/math.js' })] } : final('Never reached.'),
