@@ -1,7 +1,9 @@
 // Approvals in the real workbench, with fanout.approval.edit set to "ask": the edit's card shows the change as a diff
 // (and opens it in VS Code's diff editor), one click on Allow applies it, one click on Deny leaves the file alone and
-// the model is told the user denied it.
+// the model is told the user denied it. run_command asks by default (fanout.approval.command) and runs after Allow.
 import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import { toolMessages } from '../fakes/openaiServer';
 import { REVIEW_EDITS } from '../integration/scenarioData';
 import { openChatFromActivityBar, screenshotSidebar, sendMessage, screenshotOnFailure, startWorkbenchSession, waitUntil, type WorkbenchSession } from './workbenchSession';
@@ -66,5 +68,24 @@ describe('Fanout in the VS Code workbench: approvals', function () {
     await waitUntil('the model to get the denial', () => s.model.chatRequests.length >= before + 3);
     const results = toolMessages(s.model.chatRequests[before + 2]!);
     assert.match(results[results.length - 1]?.content ?? '', /Denied by the user/);
+  });
+
+  it('asks before run_command (fanout.approval.command defaults to ask), runs it after Allow, and its output reaches the model', async () => {
+    const marker = 'command-ran.txt';
+    const before = s.model.chatRequests.length;
+    await sendMessage(s, `[scenario:command] marker=${marker}`);
+    const card = s.chat.locator('.approval-card');
+    await card.locator('.approval-command .command-line', { hasText: `$ echo ran > ${marker} && echo fanout-$((6*7))` }).waitFor();
+    assert.equal(await card.locator('.approval-why').textContent(), 'Asks because fanout.approval.command is "ask".');
+    assert.equal(await card.locator('.access-badge').textContent(), 'exec');
+    assert.ok(!existsSync(path.join(s.workspaceDir, marker)), 'nothing ran before the answer');
+    await card.locator('.decision-allow').click();
+    await card.waitFor({ state: 'detached' });
+    await s.chat.locator('.assistant-text', { hasText: 'The command ran.' }).waitFor();
+    assert.equal(s.readFile(marker), 'ran\n');
+    // The turn after the command carries its result.
+    assert.equal(s.model.chatRequests.length, before + 2);
+    const result = toolMessages(s.model.chatRequests[before + 1]!).at(-1)?.content ?? '';
+    assert.match(result, /^\$ echo ran > command-ran\.txt && echo fanout-\$\(\(6\*7\)\)\nexit code 0 after [\d.]+ s\nfanout-42\n$/);
   });
 });
