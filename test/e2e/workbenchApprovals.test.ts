@@ -43,10 +43,6 @@ describe('Fanout in the VS Code workbench: approvals', function () {
     await card.evaluate((el) => el.scrollIntoView({ block: 'end' }));
     await screenshotSidebar(s, 'edit-approval-300px.png');
 
-    // "Open diff": the file against the proposed text in VS Code's diff editor.
-    await card.locator('.approval-open-diff').click();
-    await s.page.locator('.tabs-container .tab', { hasText: 'math.js (proposed by Fanout)' }).waitFor();
-
     await card.locator('.decision-allow').click();
     await card.waitFor({ state: 'detached' });
     await s.chat.locator('.assistant-text', { hasText: `Edited ${edit.path}.` }).waitFor();
@@ -59,6 +55,11 @@ describe('Fanout in the VS Code workbench: approvals', function () {
     await sendMessage(s, '[scenario:review-edit] n=1');
     const card = s.chat.locator('.approval-card');
     await card.waitFor();
+    // "Open diff": the file against the proposed text in VS Code's diff editor. (Here rather than before the Allow
+    // above: once, on a loaded machine, the language server analysing the newly opened file starved the workbench
+    // while that edit was being applied.)
+    await card.locator('.approval-open-diff').click();
+    await s.page.locator('.tabs-container .tab', { hasText: 'greet.js (proposed by Fanout)' }).waitFor();
     await card.locator('.decision-deny').click();
     await card.waitFor({ state: 'detached' });
     await s.chat.locator('.assistant-text', { hasText: `Edited ${edit.path}.` }).waitFor();
