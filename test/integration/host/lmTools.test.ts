@@ -1,6 +1,9 @@
 // Fanout's tools as language model tools in the real host: registered at activation with vscode.lm.registerTool,
 // listed in vscode.lm.tools, and run through vscode.lm.invokeTool as any other agent (e.g. Copilot) would.
 import * as assert from 'node:assert/strict';
+import { once } from 'node:events';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, readDisk, tag, workspaceUri } from './helpers';
 
@@ -14,6 +17,7 @@ const NAMES = [
   'fanout_find_symbol',
   'fanout_go_to_definition',
   'fanout_find_references',
+  'fanout_fetch_url',
 ];
 
 const invoke = (name: string, input: object) => Promise.resolve(vscode.lm.invokeTool(name, { input, toolInvocationToken: undefined }));
@@ -24,7 +28,7 @@ describe('Fanout tools for other agents (vscode.lm.invokeTool)', () => {
 
   before(async () => {
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
-    // apply_edit and run_tests ask for confirmation: outside a chat, VS Code shows a modal dialog nobody can click
+    // apply_edit, run_tests and fetch_url ask for confirmation: outside a chat, VS Code shows a modal dialog nobody can click
     // here. VS Code's own test switch (a context key) plus global auto-approve lets the calls through unasked.
     await vscode.commands.executeCommand('setContext', 'vscode.chat.tools.global.autoApprove.testMode', true);
     const chat = vscode.workspace.getConfiguration('chat');
@@ -63,6 +67,21 @@ describe('Fanout tools for other agents (vscode.lm.invokeTool)', () => {
     assert.equal(readDisk(file), 'one\nthree\n');
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === workspaceUri(file).toString());
     assert.ok(!doc?.isDirty, 'the edited file is left saved');
+  });
+
+  it('fanout_fetch_url (its confirmation auto-approved) fetches a page from the extension host as markdown', async () => {
+    const web = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html><head><title>Notes</title></head><body><nav>menu</nav><h2>Changes</h2><p>See <a href="/v2">v2</a>.</p></body></html>'));
+    web.listen(0, '127.0.0.1');
+    await once(web, 'listening');
+    const url = `http://127.0.0.1:${(web.address() as AddressInfo).port}/notes`;
+    try {
+      const text = textOf(await invoke('fanout_fetch_url', { url }));
+      assert.equal(text, `${url} (HTTP 200, text/html, 122 B)\nTitle: Notes\n\n## Changes\n\nSee [v2](${new URL('/v2', url).href}).`);
+    } finally {
+      web.closeAllConnections();
+      web.close();
+    }
+    await assert.rejects(invoke('fanout_fetch_url', { url: 'file:///etc/passwd' }), (e: Error) => /Error \(not_allowed\)/.test(e.message));
   });
 
   it('a failing call rejects with the error text Fanout’s own model would see', async () => {
