@@ -124,6 +124,9 @@ async function main(): Promise<number> {
         // The browser workbench defaults to saving after a delay; desktop VS Code (what users run) does not, and
         // the tests about unsaved editor text need a buffer that stays unsaved.
         'files.autoSave': 'off',
+        // These tests check order and outcomes, not speed: on a starved 2-core CI machine the extension host went
+        // unresponsive long enough that an edit's save passed the default 30 s and was stopped.
+        'fanout.toolTimeoutSeconds': 120,
       },
     });
     const results = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as TestResults) : undefined;
