@@ -12,6 +12,7 @@ import { longSession } from './scenarios/longSession';
 import { contextSession } from './scenarios/contextSession';
 import { packageSize } from './scenarios/packageSize';
 import { readMany } from './scenarios/readMany';
+import { runCommandMany } from './scenarios/runCommandMany';
 import { review, seedReview } from './scenarios/review';
 import { reviewBatch } from './scenarios/reviewBatch';
 import { sameFileEdits } from './scenarios/sameFileEdits';
@@ -21,7 +22,7 @@ import { streamOverlap } from './scenarios/streamOverlap';
 import { subagentSharedFileEdits, subagentSpeedup } from './scenarios/subagents';
 import { markdownTable } from './table';
 
-const SCENARIOS: readonly Scenario[] = [fanout, review, seedReview, reviewBatch, streamOverlap, schedulerOverhead, sameFileEdits, subagentSpeedup, subagentSharedFileEdits, searchVsRg, readMany, longSession, contextSession, loadMemory, packageSize];
+const SCENARIOS: readonly Scenario[] = [fanout, review, seedReview, reviewBatch, streamOverlap, schedulerOverhead, sameFileEdits, subagentSpeedup, subagentSharedFileEdits, searchVsRg, readMany, runCommandMany, longSession, contextSession, loadMemory, packageSize];
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' } } });
