@@ -1,68 +1,22 @@
 // The chat webview in a real browser (Debian's chromium through playwright-core), under the extension's CSP, driven
 // by a scripted host: every test waits on DOM or posted-message events, never on timers.
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { ConversationView } from '../../src/shared/protocol';
 import { ev, init, parallelBatch } from './webviewFixtures';
-import { posted, sendHost, setTheme, startWebviewHost, waitForPosted, type WebviewHost } from './webviewPage';
+import { posted, sendHost, setTheme, useWebviewPage, waitForPosted } from './webviewPage';
 
 const ROOT = resolve(__dirname, '../..');
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = resolve(ROOT, 'test-results/webview-chat.png');
 
 describe('chat webview in a real browser', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let host: WebviewHost;
-  let context: BrowserContext;
+  const view = useWebviewPage({ clipboard: true });
   let page: Page;
-  let consoleErrors: string[];
-  let consoleWarnings: string[];
-
-  before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-    // Builds only the webview bundle (+ css + codicons) with the project's own esbuild config.
-    await promisify(execFile)(process.execPath, ['esbuild.mjs', 'webview'], { cwd: ROOT });
-    host = await startWebviewHost();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await host?.close();
-  });
-
-  beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 420, height: 860 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: host.origin });
-    page = await context.newPage();
-    consoleErrors = [];
-    consoleWarnings = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-      if (m.type() === 'warning') consoleWarnings.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-    page.on('response', (r) => {
-      if (r.status() >= 400) consoleErrors.push(`HTTP ${r.status()} ${r.url()}`);
-    });
-    await page.goto(host.origin);
-    await waitForPosted(page, 'ready');
-  });
-
-  afterEach(async function () {
-    // Every test doubles as a CSP check: nothing the view does may need 'unsafe-inline' or another origin.
-    const violations = await page.evaluate(() => window.__violations);
-    await context.close();
-    assert.deepEqual(violations, [], 'CSP violations');
-    assert.deepEqual(consoleErrors, [], 'console errors');
+  beforeEach(() => {
+    page = view.page;
   });
 
   it('loads under the strict CSP with codicons and says ready', async () => {
@@ -541,7 +495,7 @@ describe('chat webview in a real browser', function () {
     await sendHost(page, { type: 'event', conversationId: 'c1', event: { type: 'text-delta' } }, { nonsense: true }, 'a string', { type: 'changed-files', files: [{ path: '', state: 'pending', additions: 1, deletions: 0 }] });
     await sendHost(page, ev({ type: 'notice', message: 'still alive' }));
     await page.locator('.notice', { hasText: 'still alive' }).waitFor();
-    assert.equal(consoleWarnings.filter((w) => w.includes('not part of the protocol')).length, 4);
+    assert.equal(view.warnings.filter((w) => w.includes('not part of the protocol')).length, 4);
     assert.equal(await page.locator('.changed-files').isVisible(), false);
   });
 

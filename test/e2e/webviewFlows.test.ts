@@ -2,18 +2,12 @@
 // screen (keys never enter the page), messages typed before setup or during a run, errors that go once fixed,
 // attachments as chips, restore with or without the conversation, a test run that exited non-zero.
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { HostMessage, SetupState } from '../../src/shared/protocol';
 import { clippedButtons, contrastProblems, horizontalOverflow } from './pageChecks';
 import { ev, init } from './webviewFixtures';
-import { posted, sendHost, setTheme, startWebviewHost, waitForPosted, type WebviewHost } from './webviewPage';
+import { posted, sendHost, setTheme, waitForPosted, useWebviewPage } from './webviewPage';
 
-const ROOT = resolve(__dirname, '../..');
-const CHROMIUM = '/usr/bin/chromium';
 
 const providers = (openaiKey: 'none' | 'secret' = 'none'): SetupState['providers'] => [
   { id: 'openai', label: 'OpenAI', needsKey: true, keySource: openaiKey, env: 'OPENAI_API_KEY' },
@@ -28,39 +22,10 @@ const setupState = (patch: Partial<SetupState> = {}): HostMessage => ({
 
 describe('chat webview: setup, queue and review flows', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let host: WebviewHost;
-  let context: BrowserContext;
+  const view = useWebviewPage({ viewport: { width: 300, height: 760 } });
   let page: Page;
-  let errors: string[];
-
-  before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-    await promisify(execFile)(process.execPath, ['esbuild.mjs', 'webview'], { cwd: ROOT });
-    host = await startWebviewHost();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'] });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await host?.close();
-  });
-
-  beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 300, height: 760 } });
-    page = await context.newPage();
-    errors = [];
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    await page.goto(host.origin);
-    await waitForPosted(page, 'ready');
-  });
-
-  afterEach(async () => {
-    const violations = await page.evaluate(() => window.__violations);
-    await context.close();
-    assert.deepEqual(violations, [], 'CSP violations');
-    assert.deepEqual(errors, [], 'console errors');
+  beforeEach(() => {
+    page = view.page;
   });
 
   it('setup screen: provider choice (VS Code models first), key through VS Code, models, test, save; the typed message waits and goes after', async () => {

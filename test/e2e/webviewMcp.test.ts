@@ -1,16 +1,10 @@
 // The chat view's "MCP servers" panel in a real browser under the extension's CSP: states, toggles, restart, focus.
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { HostMessage, McpServerView } from '../../src/shared/protocol';
 import { init } from './webviewFixtures';
-import { posted, sendHost, setTheme, startWebviewHost, waitForPosted, type WebviewHost } from './webviewPage';
+import { posted, sendHost, setTheme, waitForPosted, useWebviewPage } from './webviewPage';
 
-const ROOT = resolve(__dirname, '../..');
-const CHROMIUM = '/usr/bin/chromium';
 
 const tool = (name: string, access: 'read' | 'write', enabled = true) => ({ name, fanoutName: `mcp__x__${name}`, description: `Does ${name}.`, access, enabled });
 const servers = (): McpServerView[] => [
@@ -22,40 +16,11 @@ const state = (list = servers(), problems: string[] = []): HostMessage => ({ typ
 
 describe('chat webview: MCP servers panel', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let host: WebviewHost;
-  let context: BrowserContext;
+  const view = useWebviewPage();
   let page: Page;
-  let consoleErrors: string[];
-
-  before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-    await promisify(execFile)(process.execPath, ['esbuild.mjs', 'webview'], { cwd: ROOT });
-    host = await startWebviewHost();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'] });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await host?.close();
-  });
-
   beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 420, height: 860 } });
-    page = await context.newPage();
-    consoleErrors = [];
-    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-    await page.goto(host.origin);
-    await waitForPosted(page, 'ready');
+    page = view.page;
     await sendHost(page, init());
-  });
-
-  afterEach(async () => {
-    const violations = await page.evaluate(() => window.__violations);
-    await context.close();
-    assert.deepEqual(violations, [], 'CSP violations');
-    assert.deepEqual(consoleErrors, [], 'console errors');
   });
 
   const panel = () => page.locator('.mcp-panel');

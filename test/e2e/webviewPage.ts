@@ -1,205 +1,26 @@
 // A stand-in for the VS Code webview host: serves dist/ and a page with the CSP the extension uses, VS Code's theme
 // variables (dark, light, high contrast), and a scripted `acquireVsCodeApi` that records what the view posts.
+// `useWebviewPage` gives a suite its browser and a fresh page per test, checked for CSP violations and console errors.
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
-import type { Page } from 'playwright-core';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { HostMessage, WebviewMessage } from '../../src/shared/protocol';
+import { themeCss, type ThemeClass } from './webviewThemes';
+
+export type { ThemeClass } from './webviewThemes';
 
 const ROOT = resolve(__dirname, '../..');
 const DIST = join(ROOT, 'dist');
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
-
-// Realistic values from VS Code's Dark Modern, Light Modern and High Contrast themes.
-const THEMES = {
-  'vscode-dark': {
-    foreground: '#cccccc',
-    descriptionForeground: '#9d9d9d',
-    disabledForeground: '#cccccc80',
-    errorForeground: '#f85149',
-    focusBorder: '#0078d4',
-    'icon-foreground': '#cccccc',
-    'widget-border': '#313131',
-    'widget-shadow': '#0000005c',
-    'sideBar-background': '#181818',
-    'sideBarSectionHeader-border': '#2b2b2b',
-    'panel-border': '#2b2b2b',
-    'editor-background': '#1f1f1f',
-    'editorWidget-background': '#202020',
-    'button-background': '#0078d4',
-    'button-foreground': '#ffffff',
-    'button-hoverBackground': '#026ec1',
-    'button-border': '#ffffff12',
-    'button-secondaryBackground': '#313131',
-    'button-secondaryForeground': '#cccccc',
-    'button-secondaryHoverBackground': '#3c3c3c',
-    'badge-background': '#616161',
-    'badge-foreground': '#f8f8f8',
-    'input-background': '#313131',
-    'input-border': '#3c3c3c',
-    'input-foreground': '#cccccc',
-    'input-placeholderForeground': '#989898',
-    'textLink-foreground': '#4daafc',
-    'textLink-activeForeground': '#4daafc',
-    'textCodeBlock-background': '#2b2b2b',
-    'textPreformat-foreground': '#d0d0d0',
-    'textBlockQuote-background': '#2b2b2b',
-    'textBlockQuote-border': '#616161',
-    'toolbar-hoverBackground': '#5a5d5e50',
-    'list-hoverBackground': '#2a2d2e',
-    'list-focusOutline': '#0078d4',
-    'charts-foreground': '#cccccc',
-    'charts-lines': '#cccccc80',
-    'charts-red': '#f14c4c',
-    'charts-blue': '#3794ff',
-    'charts-yellow': '#cca700',
-    'charts-orange': '#d18616',
-    'charts-green': '#89d185',
-    'editorWarning-foreground': '#cca700',
-    'inputValidation-errorBackground': '#5a1d1d',
-    'inputValidation-errorBorder': '#be1100',
-    'gitDecoration-addedResourceForeground': '#81b88b',
-    'gitDecoration-deletedResourceForeground': '#c74e39',
-    'editorSuggestWidget-background': '#202020',
-    'editorSuggestWidget-border': '#454545',
-    'editorSuggestWidget-foreground': '#cccccc',
-    'editorSuggestWidget-selectedBackground': '#04395e',
-    'chat-requestBackground': '#ffffff0a',
-    'chat-requestBorder': '#ffffff1a',
-    'testing-iconPassed': '#73c991',
-    'testing-iconFailed': '#f14c4c',
-    'charts-purple': '#b180d7',
-    'diffEditor-insertedLineBackground': '#9bb95533',
-    'diffEditor-removedLineBackground': '#ff000033',
-  },
-  'vscode-light': {
-    foreground: '#3b3b3b',
-    descriptionForeground: '#717171',
-    disabledForeground: '#61616180',
-    errorForeground: '#f85149',
-    focusBorder: '#005fb8',
-    'icon-foreground': '#3b3b3b',
-    'widget-border': '#e5e5e5',
-    'widget-shadow': '#00000029',
-    'sideBar-background': '#f8f8f8',
-    'sideBarSectionHeader-border': '#e5e5e5',
-    'panel-border': '#e5e5e5',
-    'editor-background': '#ffffff',
-    'editorWidget-background': '#ffffff',
-    'button-background': '#005fb8',
-    'button-foreground': '#ffffff',
-    'button-hoverBackground': '#0258a8',
-    'button-border': '#0000001a',
-    'button-secondaryBackground': '#e5e5e5',
-    'button-secondaryForeground': '#3b3b3b',
-    'button-secondaryHoverBackground': '#cccccc',
-    'badge-background': '#cccccc',
-    'badge-foreground': '#3b3b3b',
-    'input-background': '#ffffff',
-    'input-border': '#cecece',
-    'input-foreground': '#3b3b3b',
-    'input-placeholderForeground': '#767676',
-    'textLink-foreground': '#005fb8',
-    'textLink-activeForeground': '#005fb8',
-    'textCodeBlock-background': '#f0f0f0',
-    'textPreformat-foreground': '#3b3b3b',
-    'textBlockQuote-background': '#f8f8f8',
-    'textBlockQuote-border': '#e5e5e5',
-    'toolbar-hoverBackground': '#b8b8b850',
-    'list-hoverBackground': '#f2f2f2',
-    'list-focusOutline': '#005fb8',
-    'charts-foreground': '#616161',
-    'charts-lines': '#61616180',
-    'charts-red': '#e51400',
-    'charts-blue': '#1a85ff',
-    'charts-yellow': '#bf8803',
-    'charts-orange': '#d18616',
-    'charts-green': '#388a34',
-    'editorWarning-foreground': '#bf8803',
-    'inputValidation-errorBackground': '#f2dede',
-    'inputValidation-errorBorder': '#be1100',
-    'gitDecoration-addedResourceForeground': '#587c0c',
-    'gitDecoration-deletedResourceForeground': '#ad0707',
-    'editorSuggestWidget-background': '#f8f8f8',
-    'editorSuggestWidget-border': '#c8c8c8',
-    'editorSuggestWidget-foreground': '#3b3b3b',
-    'editorSuggestWidget-selectedBackground': '#e8e8e8',
-    'chat-requestBackground': '#0000000a',
-    'chat-requestBorder': '#0000001a',
-    'testing-iconPassed': '#388a34',
-    'testing-iconFailed': '#f14c4c',
-    'charts-purple': '#652d90',
-    'diffEditor-insertedLineBackground': '#9bb95533',
-    'diffEditor-removedLineBackground': '#ff000033',
-  },
-  'vscode-high-contrast': {
-    foreground: '#ffffff',
-    descriptionForeground: '#ffffffb3',
-    disabledForeground: '#a5a5a5',
-    errorForeground: '#f48771',
-    focusBorder: '#f38518',
-    contrastBorder: '#6fc3df',
-    contrastActiveBorder: '#f38518',
-    'icon-foreground': '#ffffff',
-    'widget-border': '#6fc3df',
-    'sideBar-background': '#000000',
-    'sideBarSectionHeader-border': '#6fc3df',
-    'panel-border': '#6fc3df',
-    'editor-background': '#000000',
-    'editorWidget-background': '#0c141f',
-    'button-background': '#000000',
-    'button-foreground': '#ffffff',
-    'button-border': '#6fc3df',
-    'button-secondaryBackground': '#000000',
-    'button-secondaryForeground': '#ffffff',
-    'badge-background': '#000000',
-    'badge-foreground': '#ffffff',
-    'input-background': '#000000',
-    'input-border': '#6fc3df',
-    'input-foreground': '#ffffff',
-    'input-placeholderForeground': '#ffffffb3',
-    'textLink-foreground': '#21a6ff',
-    'textLink-activeForeground': '#21a6ff',
-    'textCodeBlock-background': '#000000',
-    'textPreformat-foreground': '#ffffff',
-    'textBlockQuote-border': '#ffffff',
-    'charts-foreground': '#ffffff',
-    'charts-lines': '#ffffff80',
-    'charts-red': '#f14c4c',
-    'charts-blue': '#3794ff',
-    'charts-yellow': '#cca700',
-    'charts-orange': '#d18616',
-    'charts-green': '#89d185',
-    'editorWarning-foreground': '#fff50a',
-    'inputValidation-errorBackground': '#000000',
-    'inputValidation-errorBorder': '#f48771',
-    'gitDecoration-addedResourceForeground': '#a1e3ad',
-    'gitDecoration-deletedResourceForeground': '#c74e39',
-    'editorSuggestWidget-background': '#000000',
-    'editorSuggestWidget-border': '#6fc3df',
-    'editorSuggestWidget-foreground': '#ffffff',
-    'testing-iconPassed': '#73c991',
-    'testing-iconFailed': '#f14c4c',
-    'charts-purple': '#b180d7',
-  },
-} as const;
-
-export type ThemeClass = keyof typeof THEMES;
-
-const FONTS = {
-  'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
-  'font-size': '13px',
-  'font-weight': 'normal',
-  'editor-font-family': '"Droid Sans Mono", "DejaVu Sans Mono", monospace',
-  'editor-font-size': '12px',
-};
-
-function themeCss(): string {
-  const vars = (o: Record<string, string>) => Object.entries(o).map(([k, v]) => `--vscode-${k}: ${v};`).join(' ');
-  return [`:root { ${vars(FONTS)} }`, ...Object.entries(THEMES).map(([cls, v]) => `body.${cls} { ${vars(v)} }`)].join('\n');
-}
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 export interface WebviewHost {
   origin: string;
@@ -311,4 +132,108 @@ export async function setTheme(page: Page, theme: ThemeClass): Promise<void> {
     document.body.classList.remove('vscode-dark', 'vscode-light', 'vscode-high-contrast');
     document.body.classList.add(t);
   }, theme);
+}
+
+export interface Viewport {
+  width: number;
+  height: number;
+}
+
+export interface WebviewPageOptions {
+  /** The page opened before each test; `false` opens none: each test calls `open` with its own viewport. */
+  viewport?: Viewport | false;
+  /** Lets the page use the clipboard (copy buttons). */
+  clipboard?: boolean;
+}
+
+export interface WebviewPage {
+  /** The page of the running test. */
+  readonly page: Page;
+  /** Console warnings of the running test's page. */
+  readonly warnings: string[];
+  /** Opens the running test's page (the suite opened none), at this viewport, once the view said ready. */
+  open(viewport: Viewport): Promise<Page>;
+}
+
+// Every suite in the run loads the same bundle: build it once (only the webview, with the project's esbuild config).
+let built: Promise<unknown> | undefined;
+const buildWebview = () => (built ??= promisify(execFile)(process.execPath, ['esbuild.mjs', 'webview'], { cwd: ROOT }));
+
+/**
+ * Mocha hooks for a suite of webview tests: one browser and page host for the suite, a fresh context and page for each
+ * test. Every test doubles as a CSP and console check: nothing the view does may need 'unsafe-inline' or another
+ * origin, log an error or fail a request.
+ */
+export function useWebviewPage(options: WebviewPageOptions = {}): WebviewPage {
+  const viewport = options.viewport ?? { width: 420, height: 860 };
+  let browser: Browser;
+  let host: WebviewHost;
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  let errors: string[] = [];
+  let warnings: string[] = [];
+
+  async function open(size: Viewport): Promise<Page> {
+    if (context) throw new Error('this test already has a page');
+    context = await browser.newContext({ viewport: size });
+    if (options.clipboard) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: host.origin });
+    const opened = await context.newPage();
+    page = opened;
+    opened.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+      if (m.type() === 'warning') warnings.push(m.text());
+    });
+    opened.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    opened.on('response', (r) => {
+      if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${r.url()}`);
+    });
+    await opened.goto(host.origin);
+    await waitForPosted(opened, 'ready');
+    return opened;
+  }
+
+  before(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+    await buildWebview();
+    host = await startWebviewHost();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await host?.close();
+  });
+
+  beforeEach(async () => {
+    errors = [];
+    warnings = [];
+    if (viewport) await open(viewport);
+  });
+
+  afterEach(async () => {
+    const closing = context;
+    const opened = page;
+    context = undefined;
+    page = undefined;
+    if (!closing || !opened) return;
+    let violations: string[];
+    try {
+      violations = await opened.evaluate(() => window.__violations);
+    } finally {
+      await closing.close();
+    }
+    assert.deepEqual(violations, [], 'CSP violations');
+    assert.deepEqual(errors, [], 'console errors');
+  });
+
+  return {
+    get page() {
+      if (!page) throw new Error('no page: the suite opens none (viewport: false) and the test has not called open');
+      return page;
+    },
+    get warnings() {
+      return warnings;
+    },
+    open,
+  };
 }

@@ -1,17 +1,11 @@
 // Subagent lanes in a real browser under the extension's CSP: a delegate card opens into a lane per subagent with its
 // own live turn, batch and timeline, status, turns and cost; subagent usage adds to the conversation total.
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { ConversationView, UiAgentEvent } from '../../src/shared/protocol';
 import { emptyConversation, ev, init } from './webviewFixtures';
-import { sendHost, startWebviewHost, waitForPosted, type WebviewHost } from './webviewPage';
+import { sendHost, waitForPosted, useWebviewPage } from './webviewPage';
 
-const ROOT = resolve(__dirname, '../..');
-const CHROMIUM = '/usr/bin/chromium';
 
 const call = (id: string, name: string, args: object) => ({ id, name, arguments: JSON.stringify(args) });
 type SubagentEvent = Extract<UiAgentEvent, { type: 'subagent' }>;
@@ -21,39 +15,10 @@ const sub = (...args: Parameters<typeof subEvent>) => ev(subEvent(...args));
 
 describe('chat webview: subagent lanes', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let host: WebviewHost;
-  let context: BrowserContext;
+  const view = useWebviewPage();
   let page: Page;
-  let consoleErrors: string[];
-
-  before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-    await promisify(execFile)(process.execPath, ['esbuild.mjs', 'webview'], { cwd: ROOT });
-    host = await startWebviewHost();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'] });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await host?.close();
-  });
-
-  beforeEach(async () => {
-    context = await browser.newContext({ viewport: { width: 420, height: 860 } });
-    page = await context.newPage();
-    consoleErrors = [];
-    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-    await page.goto(host.origin);
-    await waitForPosted(page, 'ready');
-  });
-
-  afterEach(async () => {
-    const violations = await page.evaluate(() => window.__violations);
-    await context.close();
-    assert.deepEqual(violations, [], 'CSP violations');
-    assert.deepEqual(consoleErrors, [], 'console errors');
+  beforeEach(() => {
+    page = view.page;
   });
 
   it('opens each delegate card into its subagent\'s lane, live, and adds subagent cost to the total', async () => {
