@@ -8,7 +8,7 @@ import { button, h, icon, isNearBottom } from './dom';
 import { BatchView } from './render/batch';
 import { compactNotice, ErrorBlock, noticeLine, retryLine, statusLine } from './render/notices';
 import { SubagentLanes } from './render/subagents';
-import { describeUsage, TurnView } from './render/turn';
+import { addSpend, applyTurnEvent, describeUsage, TurnView, type Spend, type TurnOwner } from './render/turn';
 import type { ViewState } from './state';
 
 export interface ConversationHooks {
@@ -28,7 +28,12 @@ export class Conversation {
   private turns = new Map<number, TurnView>();
   private retry?: HTMLElement;
   private lastError?: ErrorBlock;
-  private total: { usage: Usage; costUsd?: number } = { usage: addUsage(undefined, undefined) };
+  private total: Spend = { usage: addUsage(undefined, undefined) };
+  private readonly owner: TurnOwner = {
+    turn: (n) => this.turn(n),
+    shown: (n) => this.turns.get(n),
+    spend: (usage, costUsd) => this.addTotal(usage, costUsd),
+  };
   /** Follow new content unless the user scrolled up to read; kept by scroll events, which content growth does not fire. */
   private follow = true;
   /** Where the view last scrolled itself to; a scroll position above it was the user's doing. */
@@ -127,6 +132,11 @@ export class Conversation {
       if (event.type === 'usage') this.addTotal(event.usage, event.costUsd);
       return;
     }
+    if (event.type === 'turn-start' || event.type === 'text-delta') this.clearRetry();
+    if (applyTurnEvent(event, this.owner)) {
+      if (event.type === 'tool-call') this.stick();
+      return;
+    }
     switch (event.type) {
       case 'run-start':
         this.el.querySelector(':scope > .empty-state')?.remove();
@@ -135,34 +145,9 @@ export class Conversation {
         this.append(this.userMessage(event.userText, event.messageIndex));
         this.hooks.onRunning(true);
         break;
-      case 'turn-start':
-        this.clearRetry();
-        this.turn(event.turn);
-        break;
-      case 'text-delta':
-        this.clearRetry();
-        this.turn(event.turn).appendText(event.text);
-        break;
-      case 'tool-call':
-        this.turn(event.turn).ensureBatch().addCall(event.call, event.summary);
-        this.stick();
-        break;
-      case 'tool-update':
-        this.turn(event.turn).ensureBatch().update(event.update);
-        break;
-      case 'batch':
-        this.turn(event.log.turn).ensureBatch().finish(event.log);
-        break;
-      case 'usage':
-        this.turn(event.turn).addUsage(event.usage, event.costUsd);
-        this.addTotal(event.usage, event.costUsd);
-        break;
       case 'retry':
         this.clearRetry();
         this.retry = this.append(retryLine(event.attempt, event.delayMs, event.reason));
-        break;
-      case 'turn-reset':
-        this.turns.get(event.turn)?.reset();
         break;
       case 'notice':
         this.append(noticeLine(event.message));
@@ -185,7 +170,7 @@ export class Conversation {
    * (the whole run's usage) would count the turns before the reload twice.
    */
   private addTotal(usage: Usage, costUsd: number | undefined): void {
-    this.total = { usage: addUsage(this.total.usage, usage), costUsd: costUsd === undefined ? this.total.costUsd : (this.total.costUsd ?? 0) + costUsd };
+    this.total = addSpend(this.total, usage, costUsd);
     this.hooks.onTotals(this.total.usage, this.total.costUsd);
   }
 

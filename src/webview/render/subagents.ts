@@ -1,9 +1,9 @@
 // Subagents in the chat: each delegate card opens into a lane for the subagent it started, with the subagent's own
 // live turns (text, batch, timeline), its status, turns and cost. Events arrive tagged with the agent ("sub-1").
 import type { SubagentRecord, UiAgentEvent } from '../../shared/protocol';
-import { addUsage, type Usage } from '../../shared/transcript';
+import { addUsage } from '../../shared/transcript';
 import { h, icon } from '../dom';
-import { describeUsage, TurnView } from './turn';
+import { addSpend, applyTurnEvent, describeUsage, TurnView, type Spend, type TurnOwner } from './turn';
 
 type SubagentEvent = Extract<UiAgentEvent, { type: 'subagent' }>;
 
@@ -20,8 +20,14 @@ class Lane {
   private readonly badge = h('span', { class: 'badge subagent-status' });
   private readonly stats = h('span', { class: 'subagent-stats' });
   private readonly outcome = h('div', { class: 'subagent-outcome', hidden: true });
-  private usage: Usage = addUsage(undefined, undefined);
-  private costUsd?: number;
+  private spent: Spend = { usage: addUsage(undefined, undefined) };
+  private readonly owner: TurnOwner = {
+    turn: (n) => this.turn(n),
+    shown: (n) => this.turns.get(n),
+    spend: (usage, costUsd) => {
+      this.spent = addSpend(this.spent, usage, costUsd);
+    },
+  };
   private turnCount = 0;
   private status: SubagentEvent['status'] = 'started';
 
@@ -41,47 +47,24 @@ class Lane {
   }
 
   handle(event: UiAgentEvent): void {
-    switch (event.type) {
-      case 'subagent':
-        this.status = event.status;
-        this.turnCount = Math.max(this.turnCount, event.turns);
-        if (event.costUsd !== undefined) this.costUsd = event.costUsd;
-        if (event.status !== 'started') {
-          for (const t of this.turns.values()) t.end();
-          if (event.status === 'failed' && event.text) {
-            this.outcome.hidden = false;
-            this.outcome.textContent = event.text;
-          }
-        }
-        break;
-      case 'turn-start':
-        this.turnCount = Math.max(this.turnCount, event.turn);
-        this.turn(event.turn);
-        break;
-      case 'text-delta':
-        this.turn(event.turn).appendText(event.text);
-        break;
-      case 'tool-call':
-        this.turn(event.turn).ensureBatch().addCall(event.call, event.summary);
-        break;
-      case 'tool-update':
-        this.turn(event.turn).ensureBatch().update(event.update);
-        break;
-      case 'batch':
-        this.turn(event.log.turn).ensureBatch().finish(event.log);
-        break;
-      case 'usage':
-        this.turn(event.turn).addUsage(event.usage, event.costUsd);
-        this.usage = addUsage(this.usage, event.usage);
-        if (event.costUsd !== undefined) this.costUsd = (this.costUsd ?? 0) + event.costUsd;
-        break;
-      case 'turn-reset':
-        this.turns.get(event.turn)?.reset();
-        break;
-      default:
-        break;
+    if (event.type === 'subagent') this.setStatus(event);
+    else {
+      if (event.type === 'turn-start') this.turnCount = Math.max(this.turnCount, event.turn);
+      applyTurnEvent(event, this.owner);
     }
     this.refresh();
+  }
+
+  private setStatus(event: SubagentEvent): void {
+    this.status = event.status;
+    this.turnCount = Math.max(this.turnCount, event.turns);
+    if (event.costUsd !== undefined) this.spent = { ...this.spent, costUsd: event.costUsd };
+    if (event.status === 'started') return;
+    for (const t of this.turns.values()) t.end();
+    if (event.status === 'failed' && event.text) {
+      this.outcome.hidden = false;
+      this.outcome.textContent = event.text;
+    }
   }
 
   dispose(): void {
@@ -103,7 +86,8 @@ class Lane {
     this.el.dataset.status = this.status;
     this.badge.replaceChildren(icon(s.icon, ...(this.status === 'started' ? ['codicon-modifier-spin'] : [])), h('span', {}, s.label));
     const turns = `${this.turnCount} turn${this.turnCount === 1 ? '' : 's'}`;
-    this.stats.textContent = this.usage.inputTokens || this.usage.outputTokens || this.costUsd !== undefined ? `${turns} · ${describeUsage(this.usage, this.costUsd)}` : turns;
+    const { usage, costUsd } = this.spent;
+    this.stats.textContent = usage.inputTokens || usage.outputTokens || costUsd !== undefined ? `${turns} · ${describeUsage(usage, costUsd)}` : turns;
   }
 }
 
