@@ -6,7 +6,8 @@ import type { FileText, Listing, SearchMatch, SearchOptions, TextEdit, Workspace
 import { ToolError } from '../tools/toolError';
 import { deleteEntry, renameEntry } from './fileMoves';
 import { checkParents, realPathInside, realPathKey } from './containment';
-import { findRipgrep, rgFiles, rgSearch } from './ripgrep';
+import { findRipgrep, rgFiles } from './ripgrep';
+import { RipgrepSearcher } from './ripgrepBatch';
 import { encodeTextFor, readText, specialFile } from './fileBytes';
 import { nodeSearch } from './nodeSearch';
 import { encodeText, encodingLabel } from './textCodec';
@@ -22,6 +23,8 @@ export interface NodeWorkspaceOptions {
 /** The workspace on plain Node fs: the headless runner's, and the unit tests'. */
 export class NodeWorkspace implements Workspace {
   private readonly rg: string | undefined;
+  /** Searches that arrive together share one ripgrep process (see ripgrepBatch). */
+  private readonly searcher: RipgrepSearcher | undefined;
   private readonly regexDeadlineMs: number | undefined;
 
   private constructor(
@@ -29,6 +32,7 @@ export class NodeWorkspace implements Workspace {
     options: NodeWorkspaceOptions,
   ) {
     this.rg = options.ripgrep === false ? undefined : (options.ripgrep ?? findRipgrep());
+    this.searcher = this.rg ? new RipgrepSearcher(this.rg) : undefined;
     this.regexDeadlineMs = options.regexDeadlineMs;
   }
 
@@ -120,7 +124,7 @@ export class NodeWorkspace implements Workspace {
 
   async search(options: SearchOptions, signal?: AbortSignal): Promise<Listing<SearchMatch>> {
     const globs = options.include ? [options.include] : [];
-    if (this.rg) return rgSearch(this.rg, this.root, { ...options, globs, searchPath: '.', limit: options.maxResults }, signal);
+    if (this.searcher) return this.searcher.search(this.root, { ...options, globs, searchPath: '.', limit: options.maxResults }, signal);
     return nodeSearch(this.root, { ...options, regexDeadlineMs: this.regexDeadlineMs }, signal);
   }
 

@@ -44,10 +44,7 @@ export function rgSearch(
   args: { query: string; isRegex: boolean; globs: string[]; searchPath: string; limit: number },
   signal?: AbortSignal,
 ): Promise<{ items: RgMatch[]; truncated: boolean; notes?: string[] }> {
-  const argv = ['--json', ...COMMON, '--binary', '--max-columns', '1000', '--max-filesize', '20M'];
-  if (!args.isRegex) argv.push('--fixed-strings');
-  for (const g of args.globs) argv.push('--glob', g);
-  argv.push('--regexp', args.query, '--', args.searchPath);
+  const argv = searchArgv({ ...args, queries: [args.query] });
   let pending: RgMatch[] = [];
   const binary: string[] = [];
   const search = collect<RgMatch>(rgPath, cwd, argv, args.limit, signal, (line, items) => {
@@ -65,6 +62,16 @@ export function rgSearch(
     }
   });
   return search.then((r) => (binary.length ? { ...r, notes: [binaryNote(binary)] } : r));
+}
+
+/** `rg --json` over `searchPath` for any of `queries` (one or more `--regexp`), as every search runs it. */
+export function searchArgv(args: { queries: readonly string[]; isRegex: boolean; globs: readonly string[]; searchPath: string }): string[] {
+  const argv = ['--json', ...COMMON, '--binary', '--max-columns', '1000', '--max-filesize', '20M'];
+  if (!args.isRegex) argv.push('--fixed-strings');
+  for (const g of args.globs) argv.push('--glob', g);
+  for (const q of args.queries) argv.push('--regexp', q);
+  argv.push('--', args.searchPath);
+  return argv;
 }
 
 /** The line a search adds for binary files that matched. */
@@ -117,7 +124,7 @@ function collect<T>(
   });
 }
 
-function toPosix(p: string): string {
+export function toPosix(p: string): string {
   const s = p.replace(/\\/g, '/');
   return s.startsWith('./') ? s.slice(2) : s;
 }

@@ -36,16 +36,21 @@ export async function planNpmScript(command: string, workspace: Workspace, env: 
   // Settings from the environment that change how npm runs scripts.
   if (Object.keys(env).some((k) => /^npm_config_(script_shell|ignore_scripts|node_options)$/i.test(k))) return undefined;
   const name = match[1] ? 'test' : match[2];
+  // All at once: this is the test run's critical path, and in a busy batch each file-system call waits its turn.
+  const [text, others] = await Promise.all([
+    workspace.readFile('package.json', signal).then((f) => f.text, () => undefined),
+    Promise.all(OTHER_MANAGERS.map((file) => workspace.stat(file, signal).then((st) => st !== undefined, () => true))),
+  ]);
+  if (text === undefined || others.includes(true)) return undefined;
   let pkg: PackageJson;
   try {
-    pkg = JSON.parse((await workspace.readFile('package.json', signal)).text) as PackageJson;
+    pkg = JSON.parse(text) as PackageJson;
   } catch {
     return undefined;
   }
   const scripts = pkg.scripts ?? {};
   if (typeof scripts[name] !== 'string' || pkg.workspaces !== undefined) return undefined;
   if (pkg.packageManager !== undefined && !/^npm@/.test(String(pkg.packageManager))) return undefined;
-  for (const file of OTHER_MANAGERS) if ((await workspace.stat(file, signal)) !== undefined) return undefined;
   const stages = [
     { event: `pre${name}`, main: false },
     { event: name, main: true },

@@ -93,13 +93,12 @@ export function withFilter(command: string, filter: string | undefined): string 
 
 export async function detectTestCommand(workspace: Workspace, signal?: AbortSignal): Promise<string | undefined> {
   const has = async (p: string) => (await workspace.stat(p, signal)) !== undefined;
-  if (await has('package.json')) {
-    try {
-      const pkg = JSON.parse((await workspace.readFile('package.json', signal)).text) as { scripts?: Record<string, string> };
-      if (pkg.scripts?.test) return 'npm test';
-    } catch {
-      // An unreadable package.json falls through to the other detectors.
-    }
+  try {
+    // Read at once rather than after a stat: one file-system wait less before a test run starts.
+    const pkg = JSON.parse((await workspace.readFile('package.json', signal)).text) as { scripts?: Record<string, string> };
+    if (pkg.scripts?.test) return 'npm test';
+  } catch {
+    // No package.json, or an unreadable one: the other detectors decide.
   }
   if (await has('Cargo.toml')) return 'cargo test';
   if (await has('go.mod')) return 'go test ./...';

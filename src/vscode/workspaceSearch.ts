@@ -1,7 +1,8 @@
 import picomatch from 'picomatch';
 import * as vscode from 'vscode';
 import type { Listing, SearchMatch, SearchOptions } from '../host/workspace';
-import { binaryNote, rgFiles, rgSearch } from '../node/ripgrep';
+import { binaryNote, rgFiles } from '../node/ripgrep';
+import { RipgrepSearcher } from '../node/ripgrepBatch';
 import { decodeText } from '../node/textCodec';
 import { excludeGlobsForRipgrep, lineMatcher, matchLines, mergeBufferMatches } from '../shared/search';
 import { tokenFor } from './cancellation';
@@ -15,10 +16,15 @@ const MAX_SCAN_BYTES = 20 * 1024 * 1024;
  * a local disk, VS Code's findFiles and a plain scan stand in.
  */
 export class WorkspaceSearch {
+  /** Searches that arrive together share one ripgrep process (see ripgrepBatch). */
+  private readonly searcher: RipgrepSearcher | undefined;
+
   constructor(
     private readonly rootUri: vscode.Uri,
     private readonly rg: string | undefined,
-  ) {}
+  ) {
+    this.searcher = rg ? new RipgrepSearcher(rg) : undefined;
+  }
 
   async listFiles(rel: string, glob: string | undefined, limit: number, signal?: AbortSignal): Promise<Listing<string>> {
     if (this.rg) {
@@ -33,8 +39,8 @@ export class WorkspaceSearch {
   /** `buffers`: unsaved editor text by path, searched instead of what is on disk for those files. */
   async search(options: SearchOptions, buffers: ReadonlyMap<string, string>, signal?: AbortSignal): Promise<Listing<SearchMatch>> {
     const include = options.include ? picomatch(options.include, { dot: true }) : undefined;
-    const disk = this.rg
-      ? await rgSearch(this.rg, this.rootUri.fsPath, { ...options, globs: [...(options.include ? [options.include] : []), ...this.excludeGlobs()], searchPath: '.', limit: options.maxResults }, signal)
+    const disk = this.searcher
+      ? await this.searcher.search(this.rootUri.fsPath, { ...options, globs: [...(options.include ? [options.include] : []), ...this.excludeGlobs()], searchPath: '.', limit: options.maxResults }, signal)
       : await this.scan(options, buffers, signal);
     let test: (line: string) => boolean;
     try {
