@@ -13,6 +13,7 @@ import { runLmToolCall, type LmToolCallDeps } from '../../src/vscode/lmToolCall'
 import { lmToolContributions } from '../../src/vscode/lmToolManifest';
 import { lmToolPrompt } from '../../src/vscode/lmToolMessages';
 import { LM_TOOLS } from '../../src/vscode/lmToolNames';
+import { LM_TOOL_NAMES } from '../fakes/lmToolNames';
 import { tempWorkspace } from '../fakes/tempWorkspace';
 
 const pkg = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as {
@@ -33,21 +34,7 @@ describe('language model tools (contributes.languageModelTools)', () => {
   });
 
   it('offers every tool of the extension under a fanout_ name', () => {
-    assert.deepEqual(LM_TOOLS.map((t) => t.name), [
-      'fanout_read_file',
-      'fanout_search_workspace',
-      'fanout_list_files',
-      'fanout_run_tests',
-      'fanout_apply_edit',
-      'fanout_get_diagnostics',
-      'fanout_find_symbol',
-      'fanout_go_to_definition',
-      'fanout_find_references',
-      'fanout_git_diff',
-      'fanout_git_blame',
-      'fanout_git_log',
-      'fanout_fetch_url',
-    ]);
+    assert.deepEqual(LM_TOOLS.map((t) => t.name), LM_TOOL_NAMES);
     // Left out: run_command (other agents in VS Code have their own terminal tool, and would not get Fanout's approval
     // card), delete_file and rename_file (their own file tools do that, with VS Code's confirmations).
     const notOffered = new Set(['run_command', 'delete_file', 'rename_file']);

@@ -5,20 +5,8 @@ import { once } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
+import { LM_TOOL_NAMES } from '../../fakes/lmToolNames';
 import { EXTENSION_ID, readDisk, tag, workspaceUri } from './helpers';
-
-const NAMES = [
-  'fanout_read_file',
-  'fanout_search_workspace',
-  'fanout_list_files',
-  'fanout_run_tests',
-  'fanout_apply_edit',
-  'fanout_get_diagnostics',
-  'fanout_find_symbol',
-  'fanout_go_to_definition',
-  'fanout_find_references',
-  'fanout_fetch_url',
-];
 
 const invoke = (name: string, input: object) => Promise.resolve(vscode.lm.invokeTool(name, { input, toolInvocationToken: undefined }));
 const textOf = (result: vscode.LanguageModelToolResult) => result.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('');
@@ -43,7 +31,7 @@ describe('Fanout tools for other agents (vscode.lm.invokeTool)', () => {
 
   it('registers every tool, with the input schemas package.json declares', () => {
     const declared = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { languageModelTools: { name: string; inputSchema: object }[] } }).contributes.languageModelTools;
-    for (const name of NAMES) {
+    for (const name of LM_TOOL_NAMES) {
       const tool = vscode.lm.tools.find((t) => t.name === name);
       assert.ok(tool, `${name} is not in vscode.lm.tools (got ${vscode.lm.tools.map((t) => t.name).join(', ')})`);
       assert.deepEqual(tool.inputSchema, declared.find((d) => d.name === name)?.inputSchema, name);
