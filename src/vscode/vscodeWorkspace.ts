@@ -246,12 +246,13 @@ export class VscodeWorkspace implements Workspace {
   /**
    * Saves a document the agent changed that had no unsaved user text. VS Code may already have saved it (a file
    * created by a WorkspaceEdit is written with its content). A failed save leaves the edit in the dirty buffer: it
-   * is applied all the same, so it is logged, not reported to the model as a failure.
+   * is applied all the same, so it is logged, not reported to the model as a failure. Saved once, not retried:
+   * `save()` is false for a read-only file, a conflict with a newer file on disk, a write error, or a save the user
+   * cancelled (or a newer save took over, which writes this edit too); trying again fixes none of these. Slow save
+   * participants delay a save but do not fail it (an extension's onWillSave listener is dropped after its 1.5 s).
    */
   private async saveQuietly(doc: vscode.TextDocument, rel: string): Promise<void> {
-    // Once more when the first save did not take: on a starved host VS Code can give up on a save (its save
-    // participants time out) and a second attempt goes through.
-    for (let attempt = 0; attempt < 2 && doc.isDirty; attempt++) await doc.save();
+    if (doc.isDirty) await doc.save();
     if (doc.isDirty) this.logger.warn(`${rel} was edited but could not be saved; the change is in the editor buffer.`);
   }
 }
