@@ -25,6 +25,8 @@ export interface ChatSessionOptions {
   emit(event: UiAgentEvent): void;
   /** The agent wrote a file (the review list changed). */
   onFileChanged?(path: string): void;
+  /** The agent deleted a file (`paths`: it) or renamed one (the old and the new name), after onFileChanged for each. */
+  onFileOperation?(paths: string[]): void;
   /** Estimated cost of one request's usage with `model`; undefined when its price is unknown. */
   costUsd?(model: string, usage: Usage): number | undefined;
   logger: Logger;
@@ -82,10 +84,14 @@ export class ChatSession {
     this.abort = abort;
     let started = false;
     try {
-      const workspace = new TrackingWorkspace(await this.options.workspace(), (path, before) => {
-        this.changes.recordWrite(path, before);
-        this.options.onFileChanged?.(path);
-      });
+      const workspace = new TrackingWorkspace(
+        await this.options.workspace(),
+        (path, before) => {
+          this.changes.recordWrite(path, before);
+          this.options.onFileChanged?.(path);
+        },
+        (paths) => this.options.onFileOperation?.(paths),
+      );
       const config = this.withContext(await this.options.configure({ files: this.files, workspace }));
       const messageIndex = c.messages.length;
       if (!c.messages.some((m) => m.role === 'user')) c.title = titleFor(userText);

@@ -9,6 +9,8 @@ export class TrackingWorkspace implements Workspace {
   constructor(
     private readonly inner: Workspace,
     private readonly onWrite: (path: string, before: Snapshot) => void,
+    /** After a delete (its path) or a rename (old and new path), once their writes are reported: one undoable step. */
+    private readonly onFileOperation?: (paths: string[]) => void,
   ) {}
 
   get root(): string {
@@ -43,6 +45,7 @@ export class TrackingWorkspace implements Workspace {
     const { text } = await this.inner.readFile(path, signal);
     await this.inner.deleteFile(path, signal);
     this.onWrite(path, text);
+    this.onFileOperation?.([path]);
   }
 
   /** For review a rename is the old name deleted and the new one created: undo puts the text back under the old name. */
@@ -51,6 +54,7 @@ export class TrackingWorkspace implements Workspace {
     await this.inner.renameFile(from, to, signal);
     this.onWrite(from, text);
     this.onWrite(to, undefined);
+    this.onFileOperation?.([from, to]);
   }
 
   listFiles(path: string, glob: string | undefined, limit: number, signal?: AbortSignal): Promise<Listing<string>> {

@@ -22,6 +22,7 @@ import type { ChatViewProvider } from './chatViewProvider';
 import { vscodeRipgrep } from './ripgrepPath';
 import { McpHost } from './mcpHost';
 import { editorRegistry } from './editorTools';
+import { FileOperationUndo, OwnFileOperations } from './fileOperationUndo';
 import { configureRun, RunSetupError } from './runSetup';
 import type { SettingsReader } from './settings';
 import { VscodeDiagnostics } from './vscodeDiagnostics';
@@ -50,6 +51,9 @@ export interface ChatControllerDeps {
 export class ChatController implements vscode.Disposable {
   readonly approvals: ApprovalBroker;
   readonly review: ChangeReview;
+  /** Ctrl+Z in the Explorer for the agent's deletes and renames. */
+  readonly fileUndo: FileOperationUndo;
+  private readonly ownFileOperations = new OwnFileOperations();
   readonly approvalDiffs = new ApprovalDiffs();
   private readonly sessions = new Map<string, ChatSession>();
   private active: ChatSession;
@@ -83,11 +87,13 @@ export class ChatController implements vscode.Disposable {
     this.runner = new NodeProcessRunner({ env: childEnv });
     this.mcp = new McpHost({ logger: deps.logger, childEnv, onState: (state) => deps.view.post(state) });
     this.review = new ChangeReview({ session: (id) => this.sessions.get(id), workspace: () => this.workspace(), locks: this.locks, logger: deps.logger });
+    this.fileUndo = new FileOperationUndo({ own: this.ownFileOperations, undo: (session, paths) => this.undoFiles(session, paths) });
     this.active = this.createSession(newConversation());
     this.restoring = this.restoreActive();
     this.disposables.push(
       this.diagnostics,
       this.review,
+      this.fileUndo,
       this.approvalDiffs,
       vscode.workspace.onDidChangeWorkspaceFolders(() => (this.workspacePromise = undefined)),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -129,7 +135,7 @@ export class ChatController implements vscode.Disposable {
   workspace(): Promise<VscodeWorkspace> {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder) return Promise.reject(new RunSetupError('no_workspace', 'Open a folder first: Fanout works in the first folder of the workspace.'));
-    this.workspacePromise ??= VscodeWorkspace.open(folder, vscodeRipgrep(vscode.env.appRoot), this.deps.logger).catch((e: unknown) => {
+    this.workspacePromise ??= VscodeWorkspace.open(folder, { ripgrep: vscodeRipgrep(vscode.env.appRoot), logger: this.deps.logger, own: this.ownFileOperations }).catch((e: unknown) => {
       this.workspacePromise = undefined;
       throw e;
     });
@@ -231,6 +237,7 @@ export class ChatController implements vscode.Disposable {
       onFileChanged: () => {
         if (session === this.active) this.scheduleChangedFiles();
       },
+      onFileOperation: (paths) => this.fileUndo.record(session, paths),
     });
     this.sessions.set(conversation.id, session);
     return session;
@@ -270,6 +277,7 @@ export class ChatController implements vscode.Disposable {
       // Its last save must land before the file is deleted, or the chat would come back.
       await session.idle();
       this.sessions.delete(id);
+      this.fileUndo.forget(session);
     }
     await this.deps.store.delete(id);
     // Its originals go with it: nothing can show or undo them any more.
@@ -279,6 +287,14 @@ export class ChatController implements vscode.Disposable {
       await this.showActive();
     }
     await this.postHistory();
+  }
+
+  /** Undo in Changed files for some of a chat's files (Ctrl+Z in the Explorer, fileOperationUndo.ts). */
+  private async undoFiles(session: ChatSession, paths: string[]): Promise<void> {
+    const failed: string[] = [];
+    for (const p of paths) failed.push(...(await this.review.undo(session, p)));
+    if (failed.length) this.showError(`Could not undo: ${failed.join('; ')}`, 'restore_failed');
+    if (session === this.active) await this.postChangedFiles();
   }
 
   /** Puts the files back; with `conversation`, also rewinds the chat and returns that message's words to the prompt box. */

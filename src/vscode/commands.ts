@@ -49,6 +49,7 @@ export function commandHandlers({ chat, view, keys, settings }: CommandDeps): Co
       await view.reveal();
     },
     'fanout.ask': (prompt?: unknown) => ask(chat, view, prompt),
+    'fanout.undoFileOperation': () => chat.fileUndo.undo(),
   };
 }
 

@@ -4,6 +4,7 @@ import type { Logger } from '../host/logger';
 import type { FileText, Listing, SearchMatch, SearchOptions, TextEdit, Workspace } from '../host/workspace';
 import { ToolError } from '../tools/toolError';
 import { realPathInside, realPathKey } from '../node/containment';
+import { OwnFileOperations } from './fileOperationUndo';
 import { isNotFound } from './storage';
 import { WorkspaceSearch } from './workspaceSearch';
 
@@ -22,12 +23,14 @@ export class VscodeWorkspace implements Workspace {
     private readonly realRoot: string | undefined,
     private readonly searcher: WorkspaceSearch,
     private readonly logger: Logger,
+    private readonly own: OwnFileOperations,
   ) {}
 
-  static async open(folder: vscode.WorkspaceFolder, ripgrep: string | undefined, logger: Logger): Promise<VscodeWorkspace> {
+  /** `own` counts the file operations this workspace applies, for whoever tells them from the user's (Ctrl+Z). */
+  static async open(folder: vscode.WorkspaceFolder, options: { ripgrep: string | undefined; logger: Logger; own?: OwnFileOperations }): Promise<VscodeWorkspace> {
     const local = folder.uri.scheme === 'file';
     const realRoot = local ? await fs.realpath(folder.uri.fsPath) : undefined;
-    return new VscodeWorkspace(folder.uri, realRoot, new WorkspaceSearch(folder.uri, local ? ripgrep : undefined), logger);
+    return new VscodeWorkspace(folder.uri, realRoot, new WorkspaceSearch(folder.uri, local ? options.ripgrep : undefined), options.logger, options.own ?? new OwnFileOperations());
   }
 
   get root(): string {
@@ -78,7 +81,7 @@ export class VscodeWorkspace implements Workspace {
     const edit = new vscode.WorkspaceEdit();
     edit.createFile(uri, { overwrite: false, ignoreIfExists: false });
     edit.insert(uri, new vscode.Position(0, 0), text);
-    if (!(await vscode.workspace.applyEdit(edit))) throw new ToolError('failed', `VS Code could not create ${rel}.`);
+    if (!(await this.applyFileEdit(edit))) throw new ToolError('failed', `VS Code could not create ${rel}.`);
     // A new file has no unsaved user text to protect: save it, so that it exists on disk as the agent wrote it.
     await this.saveQuietly(await vscode.workspace.openTextDocument(uri), rel);
   }
@@ -109,8 +112,8 @@ export class VscodeWorkspace implements Workspace {
   }
 
   /**
-   * One undoable WorkspaceEdit (Ctrl+Z in the explorer or editor brings the file back). A file with unsaved changes in
-   * its editor is refused: that text exists nowhere else.
+   * One WorkspaceEdit, on VS Code's undo stack (Ctrl+Z in the Explorer brings the file back: see fileOperationUndo.ts).
+   * A file with unsaved changes in its editor is refused: that text exists nowhere else.
    */
   async deleteFile(rel: string, signal?: AbortSignal): Promise<void> {
     const uri = await this.existingFileUri(rel);
@@ -118,17 +121,20 @@ export class VscodeWorkspace implements Workspace {
     signal?.throwIfAborted();
     const edit = new vscode.WorkspaceEdit();
     edit.deleteFile(uri, { recursive: false, ignoreIfNotExists: false });
-    if (!(await vscode.workspace.applyEdit(edit))) throw new ToolError('failed', `VS Code could not delete ${rel}.`);
+    if (!(await this.applyFileEdit(edit))) throw new ToolError('failed', `VS Code could not delete ${rel}.`);
   }
 
-  /** One undoable WorkspaceEdit; an open editor (unsaved text included) follows the file to its new name. */
+  /**
+   * One WorkspaceEdit, undone by Ctrl+Z in the renamed file's editor or in the Explorer; an open editor (unsaved text
+   * included) follows the file to its new name.
+   */
   async renameFile(from: string, to: string, signal?: AbortSignal): Promise<void> {
     const source = await this.existingFileUri(from);
     if (await this.contained(to)) throw new ToolError('already_exists', `${to} already exists; rename_file never overwrites.`);
     signal?.throwIfAborted();
     const edit = new vscode.WorkspaceEdit();
     edit.renameFile(source, this.uriOf(to), { overwrite: false, ignoreIfExists: false });
-    if (!(await vscode.workspace.applyEdit(edit))) throw new ToolError('failed', `VS Code could not rename ${from} to ${to}.`);
+    if (!(await this.applyFileEdit(edit))) throw new ToolError('failed', `VS Code could not rename ${from} to ${to}.`);
   }
 
   listFiles(rel: string, glob: string | undefined, limit: number, signal?: AbortSignal): Promise<Listing<string>> {
@@ -156,13 +162,13 @@ export class VscodeWorkspace implements Workspace {
     if (text === undefined) {
       if (!exists) return;
       edit.deleteFile(uri, { ignoreIfNotExists: true });
-      if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code could not delete ${rel}.`);
+      if (!(await this.applyFileEdit(edit))) throw new Error(`VS Code could not delete ${rel}.`);
       return;
     }
     if (!exists) {
       edit.createFile(uri, { ignoreIfExists: true });
       edit.insert(uri, new vscode.Position(0, 0), text);
-      if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code could not recreate ${rel}.`);
+      if (!(await this.applyFileEdit(edit))) throw new Error(`VS Code could not recreate ${rel}.`);
       return this.saveQuietly(await vscode.workspace.openTextDocument(uri), rel);
     }
     const doc = await vscode.workspace.openTextDocument(uri);
@@ -170,6 +176,11 @@ export class VscodeWorkspace implements Workspace {
     edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
     if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code could not restore ${rel}.`);
     if (!wasDirty) await this.saveQuietly(doc, rel);
+  }
+
+  /** A WorkspaceEdit that creates, deletes or renames a file: its file events are Fanout's own. */
+  private applyFileEdit(edit: vscode.WorkspaceEdit): Promise<boolean> {
+    return this.own.run(() => vscode.workspace.applyEdit(edit));
   }
 
   /** Open documents of this folder with unsaved changes, by relative path: search looks at these, not the disk. */

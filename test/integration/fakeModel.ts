@@ -175,9 +175,11 @@ export const SCENARIOS: Record<string, Scenario> = {
         }
       : final('Checked.'),
 
-  /** delete_file `del=` and rename_file `from=` to `to=`, in one batch. */
+  /** delete_file `del=` and rename_file `from=` to `to=`, in one batch (each only when its words are given). */
   'file-ops': ({ step, args }) =>
-    step === 0 ? { calls: [call('delete_file', { path: args.del }), call('rename_file', { from: args.from, to: args.to })] } : final('Deleted one file and renamed another.'),
+    step === 0
+      ? { calls: [...(args.del ? [call('delete_file', { path: args.del })] : []), ...(args.from ? [call('rename_file', { from: args.from, to: args.to })] : [])] }
+      : final(args.del && args.from ? 'Deleted one file and renamed another.' : args.del ? `Deleted ${args.del}.` : `Renamed ${args.from} to ${args.to}.`),
 
   /** One run_command that leaves `marker=` behind and prints a computed word, so its output proves it ran. */
   command: ({ step, args }) =>

@@ -149,6 +149,25 @@ describe('TrackingWorkspace', () => {
       ws.cleanup();
     }
   });
+
+  it('reports a delete and a rename as one file operation each (what Ctrl+Z takes back), after their writes', async () => {
+    const ws = tempWorkspace({ 'a.txt': 'A\n', 'b.txt': 'B\n' });
+    try {
+      const seen: string[] = [];
+      const tracked = new TrackingWorkspace(
+        await NodeWorkspace.open(ws.dir),
+        (p, before) => seen.push(`write ${p} ${JSON.stringify(before)}`),
+        (paths) => seen.push(`operation ${paths.join(' -> ')}`),
+      );
+      await tracked.deleteFile('a.txt');
+      await tracked.renameFile('b.txt', 'c.txt');
+      await assert.rejects(tracked.deleteFile('a.txt'), /does not exist/);
+      await tracked.editFile('c.txt', { expected: 'B\n', offset: 0, deleteCount: 1, insert: 'C' });
+      assert.deepEqual(seen, ['write a.txt "A\\n"', 'operation a.txt', 'write b.txt "B\\n"', 'write c.txt undefined', 'operation b.txt -> c.txt', 'write c.txt "B\\n"']);
+    } finally {
+      ws.cleanup();
+    }
+  });
 });
 
 describe('ChangeTracker across a window reload', () => {
