@@ -3,6 +3,11 @@
 // `npm test` is a real Node test script (package.json, node_modules/.bin, ~0.4 s of mostly waiting like a small
 // suite). "Identical": every test run asks for the whole suite (Fanout runs it once); "distinct": each file's run has
 // its own filter (8 test processes at once). Fanout detects `npm test` and runs the script without npm (see README).
+// Where the batch's time goes beyond the single run (profiled on the CI machine, 2 cores, load 11-19): the searches
+// (now sharing ripgrep runs), the test run's wait for one of the 8 global slots the 16 early reads hold, and each
+// spawn, which blocks the event loop until the child has exec'd (15-300 ms under load). "Distinct" is bound by CPU:
+// one run of this script costs ~185 ms of CPU (Node's start-up), so 8 need >= 0.74 s of both cores before their
+// 400 ms wait, a floor of ~1.9x even on an idle 2-core machine (README, Benchmarks).
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Scheduler } from '../../src/agent/scheduler';
