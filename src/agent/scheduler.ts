@@ -161,6 +161,8 @@ interface Entry {
   followers?: Entry[];
   /** Its place in line for a global slot, drawn on arrival: a call that waited for the stream's end keeps it. */
   ticket: number;
+  /** The tool started changing the workspace (ToolContext.committing): a stop no longer ends it after the grace. */
+  committed?: boolean;
 }
 
 /**
@@ -291,13 +293,17 @@ export class Batch {
     const releaseLater = (p: Promise<unknown>, callSignal: AbortSignal) => {
       // The lock is held until the tool really stops, so a zombie write cannot race the next one. Only once the call
       // is aborted (stop or timeout) does a tool that ignores its signal get a grace period, after which the file is
-      // freed anyway; a slow call that was never aborted keeps its lock for as long as it runs.
+      // freed anyway, unless the tool is changing the file (committed); a slow call that was never aborted keeps its
+      // lock for as long as it runs.
       const free = () => {
         if (!released) lock.release();
         released = true;
       };
       p.then(free, free);
-      const arm = () => setTimeout(free, options.cancelGraceMs).unref?.();
+      const arm = () =>
+        setTimeout(() => {
+          if (!entry.committed) free();
+        }, options.cancelGraceMs).unref?.();
       if (callSignal.aborted) arm();
       else callSignal.addEventListener('abort', arm, { once: true });
     };
@@ -361,14 +367,18 @@ export class Batch {
       this.signal.removeEventListener('abort', onAbort);
       throw controller.signal.reason;
     }
-    const context = { ...this.scheduler.options.context, ...this.owner.context, signal: controller.signal, callId: prepared.call.id };
+    const committing = () => {
+      entry.committed = true;
+    };
+    const context = { ...this.scheduler.options.context, ...this.owner.context, signal: controller.signal, callId: prepared.call.id, committing };
     const work = prepared.tool.execute(prepared.input, context);
     releaseLater(work, controller.signal);
     try {
       // A running call ends with its own outcome: an edit that completes during a stop is reported as applied.
-      // Only when the tool ignores its signal past the grace period is it reported cancelled/timed out anyway. A
+      // Only when the tool ignores its signal past the grace period is it reported cancelled/timed out anyway, and
+      // never once it is changing the workspace: the change may be made, and the model must hear whether it was. A
       // subagent gets no grace of its own: its calls each have theirs, and its end answers every one of them.
-      const content = await (prepared.tool.runsAgent ? work : Promise.race([work, abortedAfterGrace(controller.signal, this.scheduler.options.cancelGraceMs)]));
+      const content = await (prepared.tool.runsAgent ? work : Promise.race([work, abortedAfterGrace(controller.signal, this.scheduler.options.cancelGraceMs, () => entry.committed === true)]));
       return this.finish(entry, 'done', undefined, content);
     } catch (e) {
       // An aborted call reports why it was aborted, unless the tool explained its own stop or timeout (run_command
@@ -511,10 +521,13 @@ function asToolError(error: unknown, state: CallState): ToolError {
   return new ToolError('failed', message || 'The tool failed without a message.');
 }
 
-function abortedAfterGrace(signal: AbortSignal, graceMs: number): Promise<never> {
+/** Rejects `graceMs` after the signal aborts, unless the call has committed by then (then it never settles). */
+function abortedAfterGrace(signal: AbortSignal, graceMs: number, committed: () => boolean): Promise<never> {
   return new Promise((_, reject) => {
     const arm = () => {
-      const t = setTimeout(() => reject(signal.reason ?? new ToolError('cancelled', 'Cancelled.')), graceMs);
+      const t = setTimeout(() => {
+        if (!committed()) reject(signal.reason ?? new ToolError('cancelled', 'Cancelled.'));
+      }, graceMs);
       t.unref?.();
     };
     if (signal.aborted) arm();

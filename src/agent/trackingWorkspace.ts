@@ -1,4 +1,4 @@
-import type { FileText, Listing, SearchMatch, SearchOptions, TextEdit, Workspace } from '../host/workspace';
+import type { FileText, Listing, SearchMatch, SearchOptions, TextEdit, Workspace, WriteOutcome } from '../host/workspace';
 import type { Snapshot } from './changeTracker';
 
 /**
@@ -29,15 +29,17 @@ export class TrackingWorkspace implements Workspace {
     return this.inner.readFile(path, signal);
   }
 
-  async createFile(path: string, text: string, signal?: AbortSignal): Promise<void> {
-    await this.inner.createFile(path, text, signal);
+  async createFile(path: string, text: string, signal?: AbortSignal): Promise<WriteOutcome | void> {
+    const outcome = await this.inner.createFile(path, text, signal);
     this.onWrite(path, undefined);
+    return outcome;
   }
 
-  async editFile(path: string, edit: TextEdit, signal?: AbortSignal): Promise<void> {
-    await this.inner.editFile(path, edit, signal);
+  async editFile(path: string, edit: TextEdit, signal?: AbortSignal): Promise<WriteOutcome | void> {
+    const outcome = await this.inner.editFile(path, edit, signal);
     // The workspace applied the edit only because the file held exactly `expected`: that is the text before it.
     this.onWrite(path, edit.expected);
+    return outcome;
   }
 
   /** The text is read first: it is what undo and checkpoints put back. */

@@ -17,6 +17,12 @@ export interface TextEdit {
   insert: string;
 }
 
+/** What a write did beyond its change, when the host keeps an editor buffer that is saved after the change. */
+export interface WriteOutcome {
+  /** The change is made in the editor, but the call was stopped while the file was still being saved to disk. */
+  savePending?: boolean;
+}
+
 export interface SearchOptions {
   query: string;
   isRegex: boolean;
@@ -50,9 +56,9 @@ export interface Workspace {
   stat(path: string, signal?: AbortSignal): Promise<{ type: 'file' | 'directory'; size: number } | undefined>;
   readFile(path: string, signal?: AbortSignal): Promise<FileText>;
   /** Creates the file (and parent folders); refuses if it already exists. */
-  createFile(path: string, text: string, signal?: AbortSignal): Promise<void>;
+  createFile(path: string, text: string, signal?: AbortSignal): Promise<WriteOutcome | void>;
   /** Applies one replacement atomically: all or nothing, never half-written. */
-  editFile(path: string, edit: TextEdit, signal?: AbortSignal): Promise<void>;
+  editFile(path: string, edit: TextEdit, signal?: AbortSignal): Promise<WriteOutcome | void>;
   /** Deletes one file (never a folder). */
   deleteFile(path: string, signal?: AbortSignal): Promise<void>;
   /** Moves one file to a new name (parent folders created); refuses when `to` exists: nothing is overwritten. */

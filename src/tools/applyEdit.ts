@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { WriteOutcome } from '../host/workspace';
 import { closestLine, findAll } from './textMatch';
 import { normalizeWorkspacePath } from './paths';
 import { defineTool } from './tool';
@@ -29,9 +30,10 @@ export const applyEdit = defineTool({
       if (input.oldText !== '') {
         throw new ToolError('not_found', `${path} does not exist. To create it, call apply_edit with an empty oldText.`);
       }
-      await ctx.workspace.createFile(path, input.newText, ctx.signal);
+      ctx.committing?.();
+      const outcome = await ctx.workspace.createFile(path, input.newText, ctx.signal);
       ctx.files.recordSeen(seenKey, input.newText);
-      return `Created ${path} (${lineCount(input.newText)} lines).`;
+      return `Created ${path} (${lineCount(input.newText)} lines).${saveNote(outcome)}`;
     }
 
     const { text } = await ctx.workspace.readFile(path, ctx.signal);
@@ -67,14 +69,20 @@ export const applyEdit = defineTool({
     return commit(text, hits[0], oldText.length, newText);
 
     async function commit(current: string, offset: number, deleteCount: number, insert = input.newText): Promise<string> {
-      await ctx.workspace.editFile(path, { expected: current, offset, deleteCount, insert }, ctx.signal);
+      ctx.committing?.();
+      const outcome = await ctx.workspace.editFile(path, { expected: current, offset, deleteCount, insert }, ctx.signal);
       const updated = current.slice(0, offset) + insert + current.slice(offset + deleteCount);
       ctx.files.recordSeen(seenKey, updated);
       const line = lineAt(current, offset);
-      return `Edited ${path}: replaced ${lineCount(current.slice(offset, offset + deleteCount))} line(s) at line ${line} with ${lineCount(insert)} line(s).`;
+      return `Edited ${path}: replaced ${lineCount(current.slice(offset, offset + deleteCount))} line(s) at line ${line} with ${lineCount(insert)} line(s).${saveNote(outcome)}`;
     }
   },
 });
+
+/** The edit is made either way; the model is told when the file may not be on disk yet (tests read the disk). */
+function saveNote(outcome: WriteOutcome | void): string {
+  return outcome?.savePending ? ' The call was stopped while VS Code was still saving the file: the change is in the editor, and on disk once that save completes.' : '';
+}
 
 function lineAt(text: string, offset: number): number {
   let line = 1;

@@ -24,6 +24,7 @@ export const deleteFile = defineTool({
   summary: (input) => input.path,
   async execute(input, ctx) {
     const path = await existingFile(ctx, input.path, 'deleted');
+    ctx.committing?.();
     await ctx.workspace.deleteFile(path, ctx.signal);
     ctx.files.forget(path);
     return `Deleted ${path}.`;
@@ -53,6 +54,7 @@ export const renameFile = defineTool({
     if (to === from) throw new ToolError('invalid_arguments', `from and to are the same path (${from}).`);
     if (to === '.') throw new ToolError('already_exists', 'The target is the workspace root.');
     if (await ctx.workspace.stat(to, ctx.signal)) throw new ToolError('already_exists', `${to} already exists; rename_file never overwrites. Delete it first, or pick another name.`);
+    ctx.committing?.();
     await ctx.workspace.renameFile(from, to, ctx.signal);
     ctx.files.forget(from);
     return `Renamed ${from} to ${to}.`;

@@ -41,6 +41,13 @@ export interface ToolContext {
   diagnostics?: Diagnostics;
   /** The host's language intelligence (symbols, definitions, references): VS Code only. */
   language?: LanguageFeatures;
+  /**
+   * Set by the scheduler. A write tool calls it right before it changes the workspace: from then on a stop or a
+   * timeout no longer ends the call as cancelled once the grace period is over (the change may be made by then);
+   * the call ends with what the tool reports. The tool still sees the stop on `signal` and returns as soon as the
+   * change is made or refused.
+   */
+  committing?(): void;
 }
 
 export interface ToolSettings {

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Logger } from '../host/logger';
-import type { FileText, Listing, SearchMatch, SearchOptions, TextEdit, Workspace } from '../host/workspace';
+import type { FileText, Listing, SearchMatch, SearchOptions, TextEdit, Workspace, WriteOutcome } from '../host/workspace';
 import { ToolError } from '../tools/toolError';
 import { realPathInside, realPathKey } from '../node/containment';
 import { OwnFileOperations } from './fileOperationUndo';
@@ -74,7 +74,7 @@ export class VscodeWorkspace implements Workspace {
     return { text: await this.readDisk(uri, rel) };
   }
 
-  async createFile(rel: string, text: string, signal?: AbortSignal): Promise<void> {
+  async createFile(rel: string, text: string, signal?: AbortSignal): Promise<WriteOutcome> {
     if (await this.contained(rel)) throw new ToolError('already_exists', `${rel} already exists.`);
     signal?.throwIfAborted();
     const uri = this.uriOf(rel);
@@ -83,10 +83,10 @@ export class VscodeWorkspace implements Workspace {
     edit.insert(uri, new vscode.Position(0, 0), text);
     if (!(await this.applyFileEdit(edit))) throw new ToolError('failed', `VS Code could not create ${rel}.`);
     // A new file has no unsaved user text to protect: save it, so that it exists on disk as the agent wrote it.
-    await this.saveQuietly(await vscode.workspace.openTextDocument(uri), rel);
+    return this.saveQuietly(await vscode.workspace.openTextDocument(uri), rel, signal);
   }
 
-  async editFile(rel: string, edit: TextEdit, signal?: AbortSignal): Promise<void> {
+  async editFile(rel: string, edit: TextEdit, signal?: AbortSignal): Promise<WriteOutcome | void> {
     if (!(await this.contained(rel))) throw new ToolError('not_found', `${rel} does not exist.`);
     const uri = this.uriOf(rel);
     const wasOpen = this.openDocument(uri);
@@ -108,7 +108,7 @@ export class VscodeWorkspace implements Workspace {
     // Checked again right before applying: the user may have typed while this call waited for its lock.
     if (doc.getText() !== edit.expected) throw stale(rel);
     if (!(await vscode.workspace.applyEdit(change))) throw new ToolError('failed', `VS Code refused the edit to ${rel}.`);
-    if (!wasDirty) await this.saveQuietly(doc, rel);
+    if (!wasDirty) return this.saveQuietly(doc, rel, signal);
   }
 
   /**
@@ -169,7 +169,8 @@ export class VscodeWorkspace implements Workspace {
       edit.createFile(uri, { ignoreIfExists: true });
       edit.insert(uri, new vscode.Position(0, 0), text);
       if (!(await this.applyFileEdit(edit))) throw new Error(`VS Code could not recreate ${rel}.`);
-      return this.saveQuietly(await vscode.workspace.openTextDocument(uri), rel);
+      await this.saveQuietly(await vscode.workspace.openTextDocument(uri), rel);
+      return;
     }
     const doc = await vscode.workspace.openTextDocument(uri);
     const wasDirty = doc.isDirty;
@@ -261,10 +262,38 @@ export class VscodeWorkspace implements Workspace {
    * `save()` is false for a read-only file, a conflict with a newer file on disk, a write error, or a save the user
    * cancelled (or a newer save took over, which writes this edit too); trying again fixes none of these. Slow save
    * participants delay a save but do not fail it (an extension's onWillSave listener is dropped after its 1.5 s).
+   * The change is made before the save starts, so a stop or timeout of the call only ends the wait: VS Code
+   * finishes the save on its own, and the call says the save was still pending.
    */
-  private async saveQuietly(doc: vscode.TextDocument, rel: string): Promise<void> {
-    if (doc.isDirty) await doc.save();
-    if (doc.isDirty) this.logger.warn(`${rel} was edited but could not be saved; the change is in the editor buffer.`);
+  private async saveQuietly(doc: vscode.TextDocument, rel: string, signal?: AbortSignal): Promise<WriteOutcome> {
+    if (!doc.isDirty) return {};
+    const unsaved = (why: string) => this.logger.warn(`${rel} was edited but could not be saved${why}; the change is in the editor buffer.`);
+    const saved = Promise.resolve(doc.save()).then(
+      () => {
+        if (doc.isDirty) unsaved('');
+      },
+      (e: unknown) => unsaved(` (${e instanceof Error ? e.message : String(e)})`),
+    );
+    return (await untilAborted(saved, signal)) ? { savePending: true } : {};
+  }
+}
+
+/** Waits for `p`; true when the signal aborted first (`p` goes on by itself). */
+async function untilAborted(p: Promise<unknown>, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal?.aborted) return true;
+  if (!signal) {
+    await p;
+    return false;
+  }
+  let onAbort = () => {};
+  const aborted = new Promise<true>((resolve) => {
+    onAbort = () => resolve(true);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([p.then(() => false), aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
 }
 
