@@ -1,8 +1,12 @@
 // One home for the scheduler's defaults: the scheduler, the agent settings, the setting reader and the README read
 // them from here (package.json's defaults repeat them; a unit test keeps the two equal).
 
-/** Calls of one turn running at once (`fanout.maxConcurrentTools`, `--max-concurrent`). */
-export const DEFAULT_MAX_CONCURRENT_TOOLS = 8;
+/**
+ * Calls running at once (`fanout.maxConcurrentTools`, `--max-concurrent`): enough for the headline review batch
+ * (8 files x 3 tools) in one wave, so a test run never waits behind the reads that started while the model streamed.
+ * Heavy or rate-limited tools have their own, lower caps (below, and each MCP server's `maxConcurrent`).
+ */
+export const DEFAULT_MAX_CONCURRENT_TOOLS = 24;
 /** A call still running after this long is stopped (`fanout.toolTimeoutSeconds`). */
 export const DEFAULT_TOOL_TIMEOUT_SECONDS = 30;
 

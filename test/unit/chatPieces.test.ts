@@ -149,7 +149,7 @@ describe('readUserSettings', () => {
     assert.equal(settings.model, 'gpt-6.2-sol');
     assert.equal(settings.baseUrl, undefined);
     assert.deepEqual(settings.approval, { read: 'auto', edit: 'auto', runTests: 'auto', command: 'ask', network: 'ask' });
-    assert.equal(settings.agent.maxConcurrentTools, 8);
+    assert.equal(settings.agent.maxConcurrentTools, 24);
     assert.equal(settings.agent.toolTimeoutSeconds, 30);
     assert.equal(settings.agent.maxTurns, 25);
     assert.equal(settings.agent.maxRetries, 4);
@@ -185,7 +185,7 @@ describe('readUserSettings', () => {
   it('falls back to defaults for out-of-range or mistyped values, and says which', () => {
     const { settings, problems } = read({ provider: 'openia', maxConcurrentTools: 0, maxTurns: 2.5, maxRetries: 99, approval: { read: 'never' }, baseUrl: 'localhost' });
     assert.equal(settings.provider, 'openai');
-    assert.equal(settings.agent.maxConcurrentTools, 8);
+    assert.equal(settings.agent.maxConcurrentTools, 24);
     assert.equal(settings.agent.maxTurns, 25);
     assert.equal(settings.agent.maxRetries, 4);
     assert.equal(settings.approval.read, 'auto');

@@ -31,13 +31,13 @@ async function peaks(settings: AgentSettings, n: number): Promise<{ plain: numbe
 const fromVscode = (values: Record<string, unknown>) => readUserSettings((k) => values[k]).settings.agent;
 
 describe('concurrency settings reach the scheduler', () => {
-  it('VS Code defaults: 8 at once, and 8 test runs in one wave', async () => {
-    assert.deepEqual(await peaks(fromVscode({}), 12), { plain: 8, tests: 8 });
+  it('VS Code defaults: 24 at once (a review batch in one wave), and 8 test runs in one wave', async () => {
+    assert.deepEqual(await peaks(fromVscode({}), 30), { plain: 24, tests: 8 });
   });
 
   it('VS Code: fanout.maxConcurrentTools and fanout.toolLimits.run_tests.maxConcurrent', async () => {
     assert.deepEqual(await peaks(fromVscode({ maxConcurrentTools: 3 }), 10), { plain: 3, tests: 3 });
-    assert.deepEqual(await peaks(fromVscode({ toolLimits: { run_tests: { maxConcurrent: 2 } } }), 10), { plain: 8, tests: 2 });
+    assert.deepEqual(await peaks(fromVscode({ toolLimits: { run_tests: { maxConcurrent: 2 } } }), 10), { plain: 10, tests: 2 });
   });
 
   it('VS Code: fanout.toolLimits timeoutSeconds reaches the scheduler, keeping the default cap', () => {
@@ -54,7 +54,7 @@ describe('concurrency settings reach the scheduler', () => {
   });
 
   it('CLI: the defaults, and --max-concurrent', async () => {
-    assert.deepEqual(await peaks(cliAgentSettings(parse(['go'])), 12), { plain: 8, tests: 8 });
+    assert.deepEqual(await peaks(cliAgentSettings(parse(['go'])), 30), { plain: 24, tests: 8 });
     assert.deepEqual(await peaks(cliAgentSettings(parse(['--max-concurrent', '2', 'go'])), 6), { plain: 2, tests: 2 });
   });
 
