@@ -196,7 +196,8 @@ export class ChatController implements vscode.Disposable {
   async newChat(): Promise<void> {
     await this.restoring;
     const previous = this.active;
-    if (previous.conversation.messages.length > 0) this.activate(this.createSession(newConversation()));
+    // A chat whose first request is still starting has no message yet, but it is not empty either.
+    if (previous.conversation.messages.length > 0 || previous.running) this.activate(this.createSession(newConversation()));
     await this.showActive();
     const count = previous.changes.pendingPaths().length;
     if (previous !== this.active && count) this.deps.view.post({ type: 'unreviewed', conversationId: previous.conversation.id, title: previous.conversation.title, count });

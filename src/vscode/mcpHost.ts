@@ -38,8 +38,15 @@ export class McpHost {
       this.watch();
       this.rebuild();
     }
-    await this.queue;
-    return (await this.manager?.tools()) ?? [];
+    // A configuration change while the servers connect replaces the manager under this call (its servers stop, so
+    // it would answer with none of their tools): ask the new one. Bounded, in case changes keep coming.
+    for (let attempt = 0; ; attempt++) {
+      const queue = this.queue;
+      await queue;
+      const manager = this.manager;
+      const tools = (await manager?.tools()) ?? [];
+      if ((queue === this.queue && manager === this.manager) || attempt === 3) return tools;
+    }
   }
 
   /** What the panel shows; undefined until the first run created the manager. */
@@ -104,19 +111,21 @@ export class McpHost {
     return this.queue;
   }
 
-  /** Replaces the manager (its servers stop; the new one's start on the next run) and shows the new list. */
+  /**
+   * Replaces the manager and shows the new list. The old servers stop before any run uses the new manager (whose
+   * servers start on the next run): runs wait for the queue.
+   */
   private rebuild(): void {
     void this.enqueue(async () => {
       if (this.disposed) return;
       const old = this.manager;
-      this.manager = undefined;
-      await old?.dispose();
       this.manager = await this.create().catch((e: unknown) => {
         this.deps.logger.error(`MCP: could not read the server configuration: ${(e as Error).message}`);
         return undefined;
       });
       this.manager?.onDidChange(() => this.post());
       this.post();
+      await old?.dispose();
     });
   }
 

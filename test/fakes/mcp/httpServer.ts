@@ -10,6 +10,20 @@ export class FakeMcpHttpServer {
   readonly requests: { method: string; headers: http.IncomingHttpHeaders }[] = [];
   private readonly transports = new Map<string, StreamableHTTPServerTransport>();
   private readonly server = http.createServer((req, res) => void this.handle(req, res));
+  private gate: { open: Promise<void>; reached: () => void } | undefined;
+
+  /**
+   * Holds every new session's first request (the handshake) until `release()`: a server slow to answer it. Requests
+   * of existing sessions (a client closing its session, say) still go through. `reached` resolves once one waits.
+   */
+  hold(): { reached: Promise<void>; release: () => void } {
+    let release!: () => void;
+    let reached!: () => void;
+    const open = new Promise<void>((r) => (release = r));
+    const first = new Promise<void>((r) => (reached = r));
+    this.gate = { open, reached };
+    return { reached: first, release: () => ((this.gate = undefined), release()) };
+  }
   url = '';
 
   async start(): Promise<this> {
@@ -33,6 +47,10 @@ export class FakeMcpHttpServer {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     this.requests.push({ method: req.method ?? '', headers: req.headers });
+    if (this.gate && req.headers['mcp-session-id'] === undefined) {
+      this.gate.reached();
+      await this.gate.open;
+    }
     try {
       const sessionId = req.headers['mcp-session-id'];
       let transport = typeof sessionId === 'string' ? this.transports.get(sessionId) : undefined;

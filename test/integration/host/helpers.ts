@@ -56,8 +56,23 @@ export function lastToolCalls(r: WireRequest): { id: string; name: string; args:
 }
 
 /** `fanout.ask`: resolves with the final answer (or the one-line reason a run stopped), rejects on a run error. */
-export function ask(prompt: string): Promise<string> {
-  return Promise.resolve(vscode.commands.executeCommand<string>('fanout.ask', prompt));
+export async function ask(prompt: string): Promise<string> {
+  await shared.recovered;
+  return vscode.commands.executeCommand<string>('fanout.ask', prompt);
+}
+
+// Each test file is bundled with its own copy of this module: the pending recovery lives on globalThis.
+const shared = ((globalThis as { fanoutTestRecovery?: { recovered: Promise<unknown> } }).fanoutTestRecovery ??= { recovered: Promise.resolve() });
+
+/**
+ * After a failed test or hook (a timeout leaves its request running): stop that run and start a new chat before the
+ * next `ask`, so one failure is reported once instead of as "still working" in every later suite.
+ */
+export function recoverAfterFailure(): void {
+  shared.recovered = shared.recovered
+    .then(() => vscode.commands.executeCommand('fanout.stop'))
+    .then(() => vscode.commands.executeCommand('fanout.newChat'))
+    .catch(() => undefined);
 }
 
 export function workspaceUri(rel: string): vscode.Uri {

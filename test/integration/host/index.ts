@@ -3,6 +3,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
+import { recoverAfterFailure } from './helpers';
 import type { TestResults } from './results';
 
 export function run(): Promise<void> {
@@ -26,6 +27,7 @@ export function run(): Promise<void> {
     });
     runner.on('fail', (t, err: Error) => {
       results.failures.push({ fullTitle: t.fullTitle(), error: err.stack ?? String(err) });
+      recoverAfterFailure();
     });
   });
 }

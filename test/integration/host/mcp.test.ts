@@ -77,6 +77,50 @@ describe('MCP servers in the extension', () => {
     assert.ok(none.includes('read_file'));
   });
 
+  it('a configuration change while the servers connect still gives the run their tools', async () => {
+    const t = tag();
+    model.script(t, () => [{ text: 'ok' }]);
+    const offered = await withMcp({}, async () => {
+      // The rebuilt manager connects on this run's first request; its server holds the handshake meanwhile.
+      const held = mcp!.hold();
+      try {
+        const answer = ask(`connecting ${t}`);
+        await held.reached;
+        const before = builds('fake, second');
+        await withSettings({ mcpServers: { fake: { type: 'http', url: mcp!.url }, second: { type: 'http', url: mcp!.url } } }, async () => {
+          // The new manager is made before the old one's servers stop (they cannot while the handshake is held).
+          await waitFor('the rebuild for the changed setting', () => builds('fake, second') > before);
+          held.release();
+          assert.equal(await answer, 'ok');
+        });
+      } finally {
+        held.release();
+      }
+      return model.requestsOf(t)[0].tools;
+    });
+    assert.ok(offered.includes('mcp__fake__slow_echo'), offered.join(', '));
+    assert.ok(offered.includes('mcp__second__slow_echo'), offered.join(', '));
+  });
+
+  it('fanout.newChat while a request is still starting (its servers connecting) gives the next question a new chat', async () => {
+    const [t1, t2] = [tag(), tag()];
+    model.script(t1, () => [{ text: `first ${t1}` }]);
+    model.script(t2, () => [{ text: `second ${t2}` }]);
+    await withMcp({}, async () => {
+      const held = mcp!.hold();
+      try {
+        const first = ask(`starting ${t1}`);
+        await held.reached;
+        await vscode.commands.executeCommand('fanout.newChat');
+        const second = ask(`next ${t2}`);
+        held.release();
+        assert.deepEqual(await Promise.all([first, second]), [`first ${t1}`, `second ${t2}`]);
+      } finally {
+        held.release();
+      }
+    });
+  });
+
   it('follows .vscode/mcp.json: a server declared there is offered once the file is written', async () => {
     const file = workspaceUri('.vscode/mcp.json').fsPath;
     mkdirSync(workspaceUri('.vscode').fsPath, { recursive: true });
