@@ -32,18 +32,27 @@ export interface RgMatch {
   text: string;
 }
 
+export interface RgSearchArgs {
+  query: string;
+  isRegex: boolean;
+  globs: string[];
+  searchPath: string;
+  limit: number;
+}
+
+export interface RgSearchResult {
+  items: RgMatch[];
+  truncated: boolean;
+  notes?: string[];
+}
+
 /**
  * Streams `rg --json` and stops (killing rg) once `limit` matches are in: a search that matches everything costs
  * no more than one that matches `limit` lines. Binary files are searched (`--binary`) only to be named: their
  * matches are held until the file's end says whether it was binary, and then dropped, never shown as text. Lines
  * that are not UTF-8 (a Latin-1 file) come as bytes and are decoded as windows-1252.
  */
-export function rgSearch(
-  rgPath: string,
-  cwd: string,
-  args: { query: string; isRegex: boolean; globs: string[]; searchPath: string; limit: number },
-  signal?: AbortSignal,
-): Promise<{ items: RgMatch[]; truncated: boolean; notes?: string[] }> {
+export function rgSearch(rgPath: string, cwd: string, args: RgSearchArgs, signal?: AbortSignal): Promise<RgSearchResult> {
   const argv = searchArgv({ ...args, queries: [args.query] });
   let pending: RgMatch[] = [];
   const binary: string[] = [];

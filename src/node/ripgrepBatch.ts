@@ -6,22 +6,8 @@
 // the lines its own run would have found, with its own limit and its own note about binary files.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { binaryNote, rgSearch, searchArgv, toPosix, type RgMatch } from './ripgrep';
+import { binaryNote, rgSearch, searchArgv, toPosix, type RgMatch, type RgSearchArgs, type RgSearchResult } from './ripgrep';
 import { decodeLine } from './textCodec';
-
-export interface RgSearchArgs {
-  query: string;
-  isRegex: boolean;
-  globs: string[];
-  searchPath: string;
-  limit: number;
-}
-
-export interface RgSearchResult {
-  items: RgMatch[];
-  truncated: boolean;
-  notes?: string[];
-}
 
 /**
  * Matching lines that only searches already answered still want, past which a shared run stops and each search
@@ -80,20 +66,17 @@ export class RipgrepSearcher {
   }
 }
 
-function settle(m: Member, answer: () => void): boolean {
-  if (!m.open) return false;
+/** Answers a search once: later answers (an abort after the result, the run's close) are ignored. */
+function settle(m: Member, answer: () => void): void {
+  if (!m.open) return;
   m.open = false;
   m.signal?.removeEventListener('abort', m.onAbort);
   answer();
-  return true;
 }
 
 /** The search on its own, exactly as rgSearch runs it (also how a shared run that cannot finish hands it back). */
 function alone(rgPath: string, m: Member): void {
-  if (!m.open) return;
-  m.open = false;
-  m.signal?.removeEventListener('abort', m.onAbort);
-  rgSearch(rgPath, m.cwd, m.args, m.signal).then(m.resolve, m.reject);
+  settle(m, () => void rgSearch(rgPath, m.cwd, m.args, m.signal).then(m.resolve, m.reject));
 }
 
 function result(m: Member, truncated: boolean): RgSearchResult {

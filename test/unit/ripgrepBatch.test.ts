@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { findRipgrep, rgSearch } from '../../src/node/ripgrep';
-import { RipgrepSearcher, type RgSearchArgs, type RgSearchResult } from '../../src/node/ripgrepBatch';
+import { findRipgrep, rgSearch, type RgSearchArgs, type RgSearchResult } from '../../src/node/ripgrep';
+import { RipgrepSearcher } from '../../src/node/ripgrepBatch';
 import { tempWorkspace } from '../fakes/tempWorkspace';
 
 const rg = findRipgrep();
