@@ -11,7 +11,7 @@ import { humanPrinter, jsonPrinter, stderrLogger } from './node/cliOutput';
 import { stripTerminalControls } from './node/terminalText';
 import { NodeWorkspace } from './node/nodeWorkspace';
 import { mcpManagerForFile, type McpManager } from './mcp';
-import { API_KEY_ENV, createProvider, DEFAULT_BASE_URLS, DEFAULT_MODELS, requiresApiKey } from './providers';
+import { API_KEY_ENV, COMPATIBLE_KEY_ENV_CLI, createProvider, DEFAULT_BASE_URLS, DEFAULT_MODELS, requiresApiKey } from './providers';
 import { PROVIDER_IDS, ProviderError, type ModelProvider, type ProviderId } from './providers/provider';
 import type { Message } from './shared/transcript';
 import { toolRegistry } from './tools/tool';
@@ -71,7 +71,7 @@ export async function main(argv: string[], io: { out: NodeJS.WritableStream; err
     return 0;
   }
   const keyEnv = API_KEY_ENV[args.provider];
-  const apiKey = (keyEnv && process.env[keyEnv]) || (args.provider === 'openai-compatible' ? process.env.OPENAI_API_KEY : undefined);
+  const apiKey = (keyEnv && process.env[keyEnv]) || (args.provider === 'openai-compatible' ? process.env[COMPATIBLE_KEY_ENV_CLI] : undefined);
   if (!apiKey && requiresApiKey(args.provider)) return usage(`no API key for ${args.provider}: set ${keyEnv}.`, 'missing_key');
   if (args.provider === 'openai-compatible' && !args.baseUrl) {
     return usage('--provider openai-compatible needs --base-url URL, the server\'s OpenAI-compatible endpoint (e.g. http://localhost:11434/v1 for Ollama).', 'missing_base_url');

@@ -1,5 +1,6 @@
 import { parseRetryAfter } from '../agent/backoff';
 import { contextOverflow } from './contextOverflow';
+import { API_KEY_ENV, COMPATIBLE_KEY_ENV_CLI } from './index';
 import { ProviderError, type ExtensionProviderId, type ProviderErrorKind, type ProviderId } from './provider';
 
 /** Duck-typed view of the error objects the three SDKs throw for HTTP failures. */
@@ -10,13 +11,6 @@ interface HttpishError {
   name?: string;
   code?: string;
 }
-
-const KEY_ENV: Record<ProviderId, string> = {
-  openai: 'OPENAI_API_KEY',
-  anthropic: 'ANTHROPIC_API_KEY',
-  gemini: 'GEMINI_API_KEY',
-  'openai-compatible': 'OPENAI_API_KEY',
-};
 
 /**
  * Classifies an SDK error into a ProviderError. `started` says whether any part of the response had arrived: a
@@ -31,7 +25,7 @@ export function classifyError(provider: ProviderId, error: unknown, options: { s
   return new ProviderError(classified.kind, classified.message.split(key).join('[redacted]'), classified.options);
 }
 
-function classify(provider: ProviderId, error: unknown, options: { started: boolean; signal?: AbortSignal }): ProviderError {
+function classify(provider: ProviderId, error: unknown, options: { started: boolean; signal?: AbortSignal; apiKey?: string }): ProviderError {
   const e = (error ?? {}) as HttpishError;
   if (options.signal?.aborted || e.name === 'AbortError' || /abort/i.test(e.name ?? '')) {
     return new ProviderError('cancelled', 'The request was cancelled.', { provider, cause: error });
@@ -44,7 +38,7 @@ function classify(provider: ProviderId, error: unknown, options: { started: bool
   // Gemini answers a wrong key with 400 INVALID_ARGUMENT (reason API_KEY_INVALID), not 401.
   if (status === 401 || status === 403 || (status === 400 && /API_KEY_INVALID|API key not valid/i.test(detail))) {
     kind = 'auth';
-    message = `${label(provider)} rejected the API key (HTTP ${status}). Run "Fanout: Set API Key" or set ${KEY_ENV[provider]}. (${detail})`;
+    message = `${authMessage(provider, status, options.apiKey)} (${detail})`;
   } else if (status === 429) kind = 'rate_limit';
   else if (status !== undefined && (status >= 500 || status === 408 || status === 409)) kind = 'overloaded';
   else if (status !== undefined && status >= 400) {
@@ -64,6 +58,18 @@ function classify(provider: ProviderId, error: unknown, options: { started: bool
     if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') kind = 'unreachable';
   }
   return new ProviderError(kind, message, { status, retryAfterMs, provider, cause: error });
+}
+
+/** What was refused and what the user sets to fix it, named as each host really reads the key. */
+function authMessage(provider: ProviderId, status: number, apiKey: string | undefined): string {
+  if (provider !== 'openai-compatible') {
+    return `${label(provider)} rejected the API key (HTTP ${status}). Run "Fanout: Set API Key" or set ${API_KEY_ENV[provider]}.`;
+  }
+  // The extension takes this key from its key store only (no variable); the CLI from one variable.
+  const fix = `Store the key it expects with "Fanout: Set API Key" (provider openai-compatible); the headless CLI reads ${COMPATIBLE_KEY_ENV_CLI}.`;
+  return apiKey
+    ? `The OpenAI-compatible server refused the API key (HTTP ${status}). ${fix}`
+    : `The OpenAI-compatible server refused the request: no API key was set and this endpoint needs one (HTTP ${status}). ${fix}`;
 }
 
 /** The errno-style code somewhere down the cause chain (fetch wraps it twice). */

@@ -21,6 +21,11 @@ export const DEFAULT_BASE_URLS: Record<ProviderId, string | undefined> = {
   'openai-compatible': undefined,
 };
 
+/**
+ * The one table of key variables. openai-compatible has none in the extension: its key is stored with "Fanout: Set
+ * API Key" only, so an OpenAI key in the environment is never sent to whatever server the base URL names. The
+ * headless CLI has no key store and reads COMPATIBLE_KEY_ENV_CLI for it instead.
+ */
 export const API_KEY_ENV: Record<ExtensionProviderId, string | undefined> = {
   openai: 'OPENAI_API_KEY',
   anthropic: 'ANTHROPIC_API_KEY',
@@ -28,6 +33,9 @@ export const API_KEY_ENV: Record<ExtensionProviderId, string | undefined> = {
   'openai-compatible': undefined,
   'vscode-lm': undefined,
 };
+
+/** Where the CLI finds an openai-compatible key (optional: local servers usually need none). */
+export const COMPATIBLE_KEY_ENV_CLI = 'OPENAI_API_KEY';
 
 /**
  * Whether the provider cannot work without a key (local OpenAI-compatible servers usually need none; VS Code's own
