@@ -19,8 +19,10 @@ export interface TextEdit {
 
 /** What a write did beyond its change, when the host keeps an editor buffer that is saved after the change. */
 export interface WriteOutcome {
-  /** The change is made in the editor, but the call was stopped while the file was still being saved to disk. */
+  /** The change is made in the editor, but the call was stopped while the file was being saved, and gave up waiting. */
   savePending?: boolean;
+  /** The call was stopped while the file was being saved, and that save then completed. */
+  savedAfterStop?: boolean;
 }
 
 export interface SearchOptions {

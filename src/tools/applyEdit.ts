@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { WriteOutcome } from '../host/workspace';
+import { saveNote } from '../host/pendingSave';
 import { closestLine, findAll } from './textMatch';
 import { normalizeWorkspacePath } from './paths';
 import { defineTool } from './tool';
@@ -78,11 +78,6 @@ export const applyEdit = defineTool({
     }
   },
 });
-
-/** The edit is made either way; the model is told when the file may not be on disk yet (tests read the disk). */
-function saveNote(outcome: WriteOutcome | void): string {
-  return outcome?.savePending ? ' The call was stopped while VS Code was still saving the file: the change is in the editor, and on disk once that save completes.' : '';
-}
 
 function lineAt(text: string, offset: number): number {
   let line = 1;

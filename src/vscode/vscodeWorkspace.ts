@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import type { Logger } from '../host/logger';
+import { awaitSave } from '../host/pendingSave';
 import type { FileText, Listing, SearchMatch, SearchOptions, TextEdit, Workspace, WriteOutcome } from '../host/workspace';
 import { ToolError } from '../tools/toolError';
 import { realPathInside, realPathKey } from '../node/containment';
@@ -262,8 +263,8 @@ export class VscodeWorkspace implements Workspace {
    * `save()` is false for a read-only file, a conflict with a newer file on disk, a write error, or a save the user
    * cancelled (or a newer save took over, which writes this edit too); trying again fixes none of these. Slow save
    * participants delay a save but do not fail it (an extension's onWillSave listener is dropped after its 1.5 s).
-   * The change is made before the save starts, so a stop or timeout of the call only ends the wait: VS Code
-   * finishes the save on its own, and the call says the save was still pending.
+   * The change is made before the save starts, so a stop or timeout of the call does not end the wait at once:
+   * the call (and its file lock) waits for the save a bounded time more, and says how it ended (awaitSave).
    */
   private async saveQuietly(doc: vscode.TextDocument, rel: string, signal?: AbortSignal): Promise<WriteOutcome> {
     if (!doc.isDirty) return {};
@@ -274,26 +275,7 @@ export class VscodeWorkspace implements Workspace {
       },
       (e: unknown) => unsaved(` (${e instanceof Error ? e.message : String(e)})`),
     );
-    return (await untilAborted(saved, signal)) ? { savePending: true } : {};
-  }
-}
-
-/** Waits for `p`; true when the signal aborted first (`p` goes on by itself). */
-async function untilAborted(p: Promise<unknown>, signal: AbortSignal | undefined): Promise<boolean> {
-  if (signal?.aborted) return true;
-  if (!signal) {
-    await p;
-    return false;
-  }
-  let onAbort = () => {};
-  const aborted = new Promise<true>((resolve) => {
-    onAbort = () => resolve(true);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([p.then(() => false), aborted]);
-  } finally {
-    signal.removeEventListener('abort', onAbort);
+    return awaitSave(saved, signal);
   }
 }
 

@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Scheduler } from '../../src/agent/scheduler';
+import { awaitSave } from '../../src/host/pendingSave';
 import type { FileText, Listing, SearchMatch, SearchOptions, TextEdit, Workspace, WriteOutcome } from '../../src/host/workspace';
 import { NodeWorkspace } from '../../src/node/nodeWorkspace';
 import { applyEdit } from '../../src/tools/applyEdit';
@@ -28,16 +29,22 @@ function gate(): Gate {
 /**
  * The disk stands in for VS Code's buffer. `editFile` applies the edit (held by `apply` for the first edit, without
  * looking at the signal: a WorkspaceEdit already handed to VS Code), then saves (held by `save`); like the VS Code
- * workspace, a stop during the save ends only the wait and says the save is pending.
+ * workspace, a stop during the save waits for it a bounded time more (awaitSave).
  */
 class HeldWorkspace implements Workspace {
   readonly applying = gate();
   readonly applied = gate();
   apply?: Gate;
   readonly save = gate();
+  /** Per editFile call: whether the held save had been let go when it started. */
+  readonly editsStarted: boolean[] = [];
+  private saveOpened = false;
   private edits = 0;
 
-  constructor(private readonly inner: Workspace) {}
+  /** `saveWaitMs`: how long a stopped edit still waits for its save (the VS Code workspace waits SAVE_WAIT_AFTER_STOP_MS). */
+  constructor(private readonly inner: Workspace, private readonly saveWaitMs: number) {
+    void this.save.promise.then(() => (this.saveOpened = true));
+  }
 
   get root(): string {
     return this.inner.root;
@@ -62,8 +69,8 @@ class HeldWorkspace implements Workspace {
     }
     await this.inner.editFile(p, edit);
     this.applied.open();
-    const stopped = new Promise<boolean>((resolve) => signal?.addEventListener('abort', () => resolve(true), { once: true }));
-    return (await Promise.race([this.save.promise.then(() => false), stopped])) ? { savePending: true } : {};
+    this.editsStarted.push(this.saveOpened);
+    return awaitSave(this.save.promise, signal, this.saveWaitMs);
   }
   async deleteFile(p: string, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
@@ -93,16 +100,18 @@ describe('a stop or timeout after a write call changed the workspace', () => {
   let ws: ReturnType<typeof tempWorkspace>;
   afterEach(() => ws?.cleanup());
 
-  async function setup(files: Record<string, string>, cancelGraceMs = 2_000) {
+  // A stopped edit waits this long for its held save unless a test lets the save go: the tests that hold the save
+  // past the stop set 0, the others never reach the bound (the timer is cleared when the save settles).
+  async function setup(files: Record<string, string>, cancelGraceMs = 2_000, saveWaitMs = 60_000) {
     ws = tempWorkspace(files);
-    const workspace = new HeldWorkspace(await NodeWorkspace.open(ws.dir));
+    const workspace = new HeldWorkspace(await NodeWorkspace.open(ws.dir), saveWaitMs);
     const tools = toolRegistry([applyEdit, deleteFile] as ToolDefinition[]);
     const scheduler = new Scheduler({ tools, context: testContext(workspace), cancelGraceMs });
     return { workspace, scheduler, disk: (rel: string) => readFileSync(path.join(ws.dir, rel), 'utf8') };
   }
 
-  it('reports an edit stopped while its save is pending as applied, and says the save was still pending', async () => {
-    const { workspace, scheduler, disk } = await setup({ 'a.txt': 'one\n' });
+  it('reports an edit whose save is still pending when the wait after the stop ends as applied, and says the save was still pending', async () => {
+    const { workspace, scheduler, disk } = await setup({ 'a.txt': 'one\n' }, 2_000, 0);
     const stop = new AbortController();
     const batch = scheduler.startBatch(1, stop.signal);
     batch.add(call('e', 'apply_edit', { path: 'a.txt', oldText: 'one', newText: 'two' }));
@@ -112,9 +121,33 @@ describe('a stop or timeout after a write call changed the workspace', () => {
     const { results, log } = await sealed;
     workspace.save.open();
     assert.equal(results[0].ok, true, results[0].content);
-    assert.match(results[0].content, /^Edited a\.txt: replaced 1 line\(s\) at line 1 with 1 line\(s\)\. The call was stopped while VS Code was still saving the file/);
+    assert.match(results[0].content, /^Edited a\.txt: replaced 1 line\(s\) at line 1 with 1 line\(s\)\. The call was stopped while VS Code was saving the file, and the save had not completed 5 s later: the change is in the editor, and on disk once that save completes\.$/);
     assert.equal(log.calls[0].state, 'done');
     assert.equal(disk('a.txt'), 'two\n');
+  });
+
+  // The lock used to go with the stop: the next edit of the file then found the buffer still dirty from that save,
+  // took it for the user's unsaved text and left its own change unsaved, so the disk lagged behind the editor.
+  it('keeps an edit stopped during its save (and so its file lock) until that save completes, and says it did', async () => {
+    const { workspace, scheduler, disk } = await setup({ 'a.txt': 'one\n' });
+    const stop = new AbortController();
+    const first = scheduler.startBatch(1, stop.signal);
+    first.add(call('e1', 'apply_edit', { path: 'a.txt', oldText: 'one', newText: 'two' }));
+    const firstDone = first.seal();
+    await workspace.applied.promise;
+    stop.abort(stopped());
+    // The next edit of the file (another run, not stopped) queues behind the first one's lock.
+    const second = scheduler.startBatch(1, new AbortController().signal);
+    second.add(call('e2', 'apply_edit', { path: 'a.txt', oldText: 'two', newText: 'three' }));
+    const secondDone = second.seal();
+    workspace.save.open();
+    const [{ results: a, log }, { results: b }] = await Promise.all([firstDone, secondDone]);
+    assert.equal(a[0].ok, true, a[0].content);
+    assert.match(a[0].content, /^Edited a\.txt: replaced 1 line\(s\) at line 1 with 1 line\(s\)\. The call was stopped while VS Code was saving the file; that save has completed, so the change is on disk too\.$/);
+    assert.equal(log.calls[0].state, 'done');
+    assert.equal(b[0].ok, true, b[0].content);
+    assert.deepEqual(workspace.editsStarted, [false, true], 'the second edit started only after the first one\'s save');
+    assert.equal(disk('a.txt'), 'three\n');
   });
 
   it('waits past the grace period for an edit being applied when the stop came, reports it applied, and keeps the file locked until then', async () => {
