@@ -8,6 +8,35 @@ export interface Restore {
   path: string;
   /** What to put back; undefined: delete the file (the agent created it). */
   content: Snapshot;
+  /**
+   * The text the agent's latest write left in the file, when known (not after a window reload): an unsaved editor
+   * buffer holding anything else has the user's own changes, which putting the original back would discard.
+   */
+  agent?: { text: Snapshot };
+}
+
+/** A rename to take back: `to` (which holds exactly `from`'s original) is renamed back to `from`. */
+export interface RenameBack {
+  from: Restore;
+  to: Restore;
+}
+
+/**
+ * Finds the renames in a plan: a file to recreate (absent now) whose original text is exactly what a file to delete
+ * holds now. The agent's rename_file is such a pair, and so is a delete_file plus a create_file of the same text.
+ * Renaming back puts the same bytes in the same places as recreating and deleting, and an open editor follows the
+ * file instead of closing. `current` is each file's text now (editor buffer first), undefined when it does not exist.
+ */
+export function findRenamesBack(plan: readonly Restore[], current: (path: string) => Snapshot): { renames: RenameBack[]; rest: Restore[] } {
+  const deletes = plan.filter((r) => r.content === undefined && current(r.path) !== undefined);
+  const renames: RenameBack[] = [];
+  for (const from of plan) {
+    if (from.content === undefined || current(from.path) !== undefined) continue;
+    const i = deletes.findIndex((to) => current(to.path) === from.content);
+    if (i >= 0) renames.push({ from, to: deletes.splice(i, 1)[0] });
+  }
+  const paired = new Set(renames.flatMap((r) => [r.from, r.to]));
+  return { renames, rest: plan.filter((r) => !paired.has(r)) };
 }
 
 /** The tracker as plain JSON (undefined texts as null), to survive a window reload. */
@@ -33,6 +62,8 @@ const fromJson = (e: [string, string | null][]): Map<string, Snapshot> => new Ma
 export class ChangeTracker {
   private readonly pending = new Map<string, Snapshot>();
   private readonly decided = new Map<string, ChangedFile>();
+  /** What the agent's latest write left in each pending file. In memory only: after a reload it is unknown. */
+  private readonly agentText = new Map<string, Snapshot>();
   private checkpoints: { messageIndex: number; before: Map<string, Snapshot> }[] = [];
 
   save(): SavedChanges {
@@ -55,9 +86,11 @@ export class ChangeTracker {
     this.decided.clear();
   }
 
-  /** The agent changed `path`; `before` is the text it had right before this write. */
-  recordWrite(path: string, before: Snapshot): void {
+  /** The agent changed `path`; `before` is the text it had right before this write, `after` the text it left. */
+  recordWrite(path: string, before: Snapshot, after?: { text: Snapshot }): void {
     if (!this.pending.has(path)) this.pending.set(path, before);
+    if (after) this.agentText.set(path, after.text);
+    else this.agentText.delete(path);
     this.decided.delete(path);
     const checkpoint = this.checkpoints[this.checkpoints.length - 1];
     if (checkpoint && !checkpoint.before.has(path)) checkpoint.before.set(path, before);
@@ -83,7 +116,7 @@ export class ChangeTracker {
 
   /** What undoing would write back; call `markUndone` for each path once it is restored. */
   undoPlan(path: string | undefined): Restore[] {
-    return this.select(path).map((p) => ({ path: p, content: this.pending.get(p) }));
+    return this.select(path).map((p) => this.restoreOf(p, this.pending.get(p)));
   }
 
   markUndone(path: string): void {
@@ -98,7 +131,7 @@ export class ChangeTracker {
       if (c.messageIndex < messageIndex) continue;
       for (const [path, before] of c.before) if (!earliest.has(path)) earliest.set(path, before);
     }
-    return [...earliest].map(([path, content]) => ({ path, content }));
+    return [...earliest].map(([path, content]) => this.restoreOf(path, content));
   }
 
   /**
@@ -107,13 +140,22 @@ export class ChangeTracker {
    */
   checkpointRestored(messageIndex: number, restored: readonly Restore[]): void {
     this.checkpoints = this.checkpoints.filter((c) => c.messageIndex < messageIndex);
-    for (const r of restored) if (this.pending.has(r.path) && this.pending.get(r.path) === r.content) this.decide(r.path, 'undone', r.content);
+    for (const r of restored) {
+      if (!this.pending.has(r.path)) continue;
+      if (this.pending.get(r.path) === r.content) this.decide(r.path, 'undone', r.content);
+      // Still under review, now holding the checkpoint's text: Fanout's own write, as the agent's are.
+      else this.agentText.set(r.path, r.content);
+    }
   }
 
   /** The list the chat shows, with line counts between each original and `current` text. */
   changedFiles(current: (path: string) => Snapshot): ChangedFile[] {
     const pending = [...this.pending].map(([path, original]): ChangedFile => ({ path, state: 'pending', ...countLineChanges(original ?? '', current(path) ?? '') }));
     return [...pending, ...this.decided.values()].sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  private restoreOf(path: string, content: Snapshot): Restore {
+    return this.agentText.has(path) ? { path, content, agent: { text: this.agentText.get(path) } } : { path, content };
   }
 
   private select(path: string | undefined): string[] {
@@ -124,6 +166,7 @@ export class ChangeTracker {
   private decide(path: string, state: 'kept' | 'undone', now: Snapshot): void {
     const original = this.pending.get(path);
     this.pending.delete(path);
+    this.agentText.delete(path);
     const counts = state === 'kept' ? countLineChanges(original ?? '', now ?? '') : { additions: 0, deletions: 0 };
     this.decided.set(path, { path, state, ...counts });
   }

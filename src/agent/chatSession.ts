@@ -86,8 +86,8 @@ export class ChatSession {
     try {
       const workspace = new TrackingWorkspace(
         await this.options.workspace(),
-        (path, before) => {
-          this.changes.recordWrite(path, before);
+        (path, before, after) => {
+          this.changes.recordWrite(path, before, { text: after });
           this.options.onFileChanged?.(path);
         },
         (paths) => this.options.onFileOperation?.(paths),

@@ -3,12 +3,13 @@ import type { Snapshot } from './changeTracker';
 
 /**
  * Reports every successful agent write with the text the file had right before it, which is what review (diff,
- * undo) and checkpoints need. Writes that fail change nothing and are not reported.
+ * undo) and checkpoints need, and the text it left (undefined: the file is gone), so that undo can tell the agent's
+ * text from changes the user made afterwards. Writes that fail change nothing and are not reported.
  */
 export class TrackingWorkspace implements Workspace {
   constructor(
     private readonly inner: Workspace,
-    private readonly onWrite: (path: string, before: Snapshot) => void,
+    private readonly onWrite: (path: string, before: Snapshot, after: Snapshot) => void,
     /** After a delete (its path) or a rename (old and new path), once their writes are reported: one undoable step. */
     private readonly onFileOperation?: (paths: string[]) => void,
   ) {}
@@ -31,14 +32,15 @@ export class TrackingWorkspace implements Workspace {
 
   async createFile(path: string, text: string, signal?: AbortSignal): Promise<WriteOutcome | void> {
     const outcome = await this.inner.createFile(path, text, signal);
-    this.onWrite(path, undefined);
+    this.onWrite(path, undefined, text);
     return outcome;
   }
 
   async editFile(path: string, edit: TextEdit, signal?: AbortSignal): Promise<WriteOutcome | void> {
     const outcome = await this.inner.editFile(path, edit, signal);
     // The workspace applied the edit only because the file held exactly `expected`: that is the text before it.
-    this.onWrite(path, edit.expected);
+    const after = edit.expected.slice(0, edit.offset) + edit.insert + edit.expected.slice(edit.offset + edit.deleteCount);
+    this.onWrite(path, edit.expected, after);
     return outcome;
   }
 
@@ -46,7 +48,7 @@ export class TrackingWorkspace implements Workspace {
   async deleteFile(path: string, signal?: AbortSignal): Promise<void> {
     const { text } = await this.inner.readFile(path, signal);
     await this.inner.deleteFile(path, signal);
-    this.onWrite(path, text);
+    this.onWrite(path, text, undefined);
     this.onFileOperation?.([path]);
   }
 
@@ -54,8 +56,8 @@ export class TrackingWorkspace implements Workspace {
   async renameFile(from: string, to: string, signal?: AbortSignal): Promise<void> {
     const { text } = await this.inner.readFile(from, signal);
     await this.inner.renameFile(from, to, signal);
-    this.onWrite(from, text);
-    this.onWrite(to, undefined);
+    this.onWrite(from, text, undefined);
+    this.onWrite(to, undefined, text);
     this.onFileOperation?.([from, to]);
   }
 

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Restore } from '../agent/changeTracker';
+import { findRenamesBack, type Restore } from '../agent/changeTracker';
 import type { ChatSession } from '../agent/chatSession';
 import type { FileLocks } from '../agent/fileLocks';
 import type { Logger } from '../host/logger';
@@ -70,9 +70,12 @@ export class ChangeReview implements vscode.TextDocumentContentProvider, vscode.
     await this.closeDiffs(paths);
   }
 
-  /** Undoes one file or every pending file; returns the files that could not be restored, with why. */
-  async undo(session: ChatSession, rel: string | undefined): Promise<string[]> {
-    const plan = session.changes.undoPlan(rel);
+  /**
+   * Undoes one file, some files (one Ctrl+Z step: a rename is two) or every pending file; returns the files that
+   * could not be restored, with why.
+   */
+  async undo(session: ChatSession, which: string | string[] | undefined): Promise<string[]> {
+    const plan = Array.isArray(which) ? which.flatMap((p) => session.changes.undoPlan(p)) : session.changes.undoPlan(which);
     const { done, failed } = await this.apply(plan);
     for (const r of done) session.changes.markUndone(r.path);
     this.refresh(session, done);
@@ -90,15 +93,23 @@ export class ChangeReview implements vscode.TextDocumentContentProvider, vscode.
     return { restored: done.length, failed };
   }
 
+  /** Renames back first (see findRenamesBack), then every other file on its own. */
   private async apply(plan: Restore[]): Promise<{ done: Restore[]; failed: string[] }> {
     const ws = await this.deps.workspace();
+    const now = new Map<string, string | undefined>();
+    for (const r of plan) now.set(r.path, await ws.snapshot(r.path).catch(() => undefined));
+    const { renames, rest } = findRenamesBack(plan, (p) => now.get(p));
     const done: Restore[] = [];
     const failed: string[] = [];
-    for (const r of plan) {
+    for (const { from, to } of renames) {
+      if (await this.renameBack(ws, from.path, to.path, from.content)) done.push(from, to);
+      else rest.push(from, to);
+    }
+    for (const r of rest) {
       const lock = this.deps.locks.acquire([{ path: ws.lockKey(r.path), write: true }]);
       try {
         await lock.ready;
-        await ws.restore(r.path, r.content);
+        await ws.restore(r.path, r.content, r.agent);
         done.push(r);
       } catch (e) {
         const why = `${r.path}: ${(e as Error).message}`;
@@ -109,6 +120,28 @@ export class ChangeReview implements vscode.TextDocumentContentProvider, vscode.
       }
     }
     return { done, failed };
+  }
+
+  /**
+   * Renames `to` back to `from` if, under both locks, `from` is still absent and `to` still holds `text`; false
+   * otherwise (or when VS Code refuses), and the caller restores the two files one by one instead.
+   */
+  private async renameBack(ws: VscodeWorkspace, from: string, to: string, text: string | undefined): Promise<boolean> {
+    const lock = this.deps.locks.acquire([
+      { path: ws.lockKey(from), write: true },
+      { path: ws.lockKey(to), write: true },
+    ]);
+    try {
+      await lock.ready;
+      if ((await ws.stat(from)) !== undefined || (await ws.snapshot(to)) !== text) return false;
+      await ws.renameFile(to, from);
+      return true;
+    } catch (e) {
+      this.deps.logger.debug(`renaming ${to} back to ${from} failed, so the two are restored one by one: ${(e as Error).message}`);
+      return false;
+    } finally {
+      lock.release();
+    }
   }
 
   /**

@@ -292,8 +292,7 @@ export class ChatController implements vscode.Disposable {
 
   /** Undo in Changed files for some of a chat's files (Ctrl+Z in the Explorer, fileOperationUndo.ts). */
   private async undoFiles(session: ChatSession, paths: string[]): Promise<void> {
-    const failed: string[] = [];
-    for (const p of paths) failed.push(...(await this.review.undo(session, p)));
+    const failed = await this.review.undo(session, paths);
     if (failed.length) this.showError(`Could not undo: ${failed.join('; ')}`, 'restore_failed');
     if (session === this.active) await this.postChangedFiles();
   }

@@ -154,15 +154,22 @@ export class VscodeWorkspace implements Workspace {
 
   /**
    * Puts a file back to `text` (or deletes it when undefined) with one undoable WorkspaceEdit. Same save rule as
-   * the agent's edits: saved unless the user had unsaved changes in it.
+   * the agent's edits: saved unless the user had unsaved changes in it. An editor with unsaved text other than
+   * `agent.text` (what the agent's latest write left) holds the user's own changes, which exist nowhere else: the
+   * file is left alone, as delete_file leaves it.
    */
-  async restore(rel: string, text: string | undefined): Promise<void> {
+  async restore(rel: string, text: string | undefined, agent?: { text: string | undefined }): Promise<void> {
     const uri = this.uriOf(rel);
     const exists = await this.contained(rel);
+    // Checked right before each edit is applied: the user may type while Undo waits for the file's lock.
+    const keepUserText = (doc: vscode.TextDocument | undefined) => {
+      if (doc?.isDirty && doc.getText() !== agent?.text) throw new Error('its editor has unsaved changes that undoing would discard, so it was left as it is. Save or revert them, then undo again.');
+    };
     const edit = new vscode.WorkspaceEdit();
     if (text === undefined) {
       if (!exists) return;
       edit.deleteFile(uri, { ignoreIfNotExists: true });
+      keepUserText(this.openDocument(uri));
       if (!(await this.applyFileEdit(edit))) throw new Error(`VS Code could not delete ${rel}.`);
       return;
     }
@@ -175,6 +182,7 @@ export class VscodeWorkspace implements Workspace {
     }
     const doc = await vscode.workspace.openTextDocument(uri);
     const wasDirty = doc.isDirty;
+    keepUserText(doc);
     edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
     if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code could not restore ${rel}.`);
     if (!wasDirty) await this.saveQuietly(doc, rel);

@@ -192,12 +192,12 @@ describe('ChatSession (one conversation over the OpenAI wire, on a real folder)'
     await h.session.send('first edit');
     const second = h.session.conversation.messages.length;
     await h.session.send('second edit');
-    assert.deepEqual(h.session.changes.restorePlan(second), [{ path: 'b.txt', content: 'beta\n' }]);
+    assert.deepEqual(h.session.changes.restorePlan(second), [{ path: 'b.txt', content: 'beta\n', agent: { text: 'beta!\n' } }]);
     assert.deepEqual(
       h.session.changes.restorePlan(0).sort((x, y) => x.path.localeCompare(y.path)),
       [
-        { path: 'a.txt', content: 'alpha\n' },
-        { path: 'b.txt', content: 'beta\n' },
+        { path: 'a.txt', content: 'alpha\n', agent: { text: 'alpha!\n' } },
+        { path: 'b.txt', content: 'beta\n', agent: { text: 'beta!\n' } },
       ],
     );
     assert.ok(toolMessages(h.server.chatRequests.at(-1)!).length >= 1);

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ChangeStore, LARGE_ORIGINAL_CHARS } from '../../src/agent/changeStore';
-import { ChangeTracker, type Snapshot } from '../../src/agent/changeTracker';
+import { ChangeTracker, findRenamesBack, type Restore, type Snapshot } from '../../src/agent/changeTracker';
 import type { BlobStore } from '../../src/agent/conversationStore';
 import { TrackingWorkspace } from '../../src/agent/trackingWorkspace';
 import { NodeWorkspace } from '../../src/node/nodeWorkspace';
@@ -125,23 +125,79 @@ describe('ChangeTracker', () => {
     assert.deepEqual(t.restorePlan(2), []);
     assert.equal(t.isPending('b.ts'), false, 'b.ts is back at its original');
     assert.equal(t.isPending('a.ts'), true, 'a.ts still differs from its review original (a0)');
-    assert.deepEqual(t.restorePlan(0), [{ path: 'a.ts', content: 'a0' }]);
+    assert.deepEqual(t.restorePlan(0), [{ path: 'a.ts', content: 'a0', agent: { text: 'a1' } }], 'a.ts holds the restored a1 now');
+  });
+
+  it('plans each undo with the text the agent last left in the file, known only for writes of this window', () => {
+    const t = new ChangeTracker();
+    t.beginCheckpoint(0);
+    t.recordWrite('a.ts', 'a0', { text: 'a1' });
+    t.recordWrite('a.ts', 'a1', { text: 'a2' });
+    t.recordWrite('new.ts', undefined, { text: 'n' });
+    t.recordWrite('gone.ts', 'g', { text: undefined });
+    assert.deepEqual(t.undoPlan(undefined), [
+      { path: 'a.ts', content: 'a0', agent: { text: 'a2' } },
+      { path: 'new.ts', content: undefined, agent: { text: 'n' } },
+      { path: 'gone.ts', content: 'g', agent: { text: undefined } },
+    ]);
+    const reloaded = new ChangeTracker();
+    reloaded.load(t.save());
+    assert.deepEqual(reloaded.undoPlan('a.ts'), [{ path: 'a.ts', content: 'a0' }], 'unknown after a reload: an unsaved buffer then counts as the user\'s');
+    t.keep('a.ts', files({ 'a.ts': 'a2' }));
+    t.recordWrite('a.ts', 'a2');
+    assert.deepEqual(t.undoPlan('a.ts'), [{ path: 'a.ts', content: 'a2' }], 'a write whose result is not known forgets the older one');
+  });
+
+  it('a file still under review after a checkpoint restore holds the restored text as Fanout\'s own', () => {
+    const t = new ChangeTracker();
+    t.beginCheckpoint(0);
+    t.recordWrite('a.ts', 'a0', { text: 'a1' });
+    t.beginCheckpoint(2);
+    t.recordWrite('a.ts', 'a1', { text: 'a2' });
+    t.checkpointRestored(2, t.restorePlan(2));
+    assert.deepEqual(t.undoPlan('a.ts'), [{ path: 'a.ts', content: 'a0', agent: { text: 'a1' } }]);
+  });
+});
+
+describe('findRenamesBack', () => {
+  const plan = (...r: Restore[]) => r;
+  it('pairs a file to recreate with the file to delete that holds exactly its original', () => {
+    const from: Restore = { path: 'old.js', content: 'X' };
+    const to: Restore = { path: 'new.js', content: undefined, agent: { text: 'X' } };
+    const other: Restore = { path: 'b.js', content: 'B' };
+    assert.deepEqual(findRenamesBack(plan(from, other, to), files({ 'new.js': 'X', 'b.js': 'B2' })), { renames: [{ from, to }], rest: [other] });
+  });
+
+  it('leaves them apart when the new name holds other text, the old name exists again, or either is missing from the plan', () => {
+    const from: Restore = { path: 'old.js', content: 'X' };
+    const to: Restore = { path: 'new.js', content: undefined };
+    assert.deepEqual(findRenamesBack(plan(from, to), files({ 'new.js': 'X edited' })), { renames: [], rest: [from, to] });
+    assert.deepEqual(findRenamesBack(plan(from, to), files({ 'new.js': 'X', 'old.js': 'Y' })), { renames: [], rest: [from, to] });
+    assert.deepEqual(findRenamesBack(plan(from), files({ 'new.js': 'X' })), { renames: [], rest: [from] });
+    assert.deepEqual(findRenamesBack(plan(to), files({ 'new.js': 'X' })), { renames: [], rest: [to] });
+  });
+
+  it('uses each file to delete once: two files with the same original get one rename and one recreate', () => {
+    const a: Restore = { path: 'a.js', content: 'same' };
+    const b: Restore = { path: 'b.js', content: 'same' };
+    const c: Restore = { path: 'c.js', content: undefined };
+    assert.deepEqual(findRenamesBack(plan(a, b, c), files({ 'c.js': 'same' })), { renames: [{ from: a, to: c }], rest: [b] });
   });
 });
 
 describe('TrackingWorkspace', () => {
-  it('reports successful writes with the text before them, and nothing for failed writes', async () => {
+  it('reports successful writes with the text before and after them, and nothing for failed writes', async () => {
     const ws = tempWorkspace({ 'a.txt': 'hello\n' });
     try {
-      const writes: [string, Snapshot][] = [];
-      const tracked = new TrackingWorkspace(await NodeWorkspace.open(ws.dir), (p, before) => writes.push([p, before]));
+      const writes: [string, Snapshot, Snapshot][] = [];
+      const tracked = new TrackingWorkspace(await NodeWorkspace.open(ws.dir), (p, before, after) => writes.push([p, before, after]));
       await tracked.editFile('a.txt', { expected: 'hello\n', offset: 0, deleteCount: 5, insert: 'bye' });
       await tracked.createFile('dir/b.txt', 'new\n');
       await assert.rejects(tracked.editFile('a.txt', { expected: 'hello\n', offset: 0, deleteCount: 5, insert: 'x' }), /stale|changed/);
       await assert.rejects(tracked.createFile('dir/b.txt', 'again'), /exists/);
       assert.deepEqual(writes, [
-        ['a.txt', 'hello\n'],
-        ['dir/b.txt', undefined],
+        ['a.txt', 'hello\n', 'bye\n'],
+        ['dir/b.txt', undefined, 'new\n'],
       ]);
       assert.equal(readFileSync(path.join(ws.dir, 'a.txt'), 'utf8'), 'bye\n');
       assert.equal(tracked.root, (await NodeWorkspace.open(ws.dir)).root);
@@ -156,14 +212,21 @@ describe('TrackingWorkspace', () => {
       const seen: string[] = [];
       const tracked = new TrackingWorkspace(
         await NodeWorkspace.open(ws.dir),
-        (p, before) => seen.push(`write ${p} ${JSON.stringify(before)}`),
+        (p, before, after) => seen.push(`write ${p} ${JSON.stringify(before)} ${JSON.stringify(after)}`),
         (paths) => seen.push(`operation ${paths.join(' -> ')}`),
       );
       await tracked.deleteFile('a.txt');
       await tracked.renameFile('b.txt', 'c.txt');
       await assert.rejects(tracked.deleteFile('a.txt'), /does not exist/);
       await tracked.editFile('c.txt', { expected: 'B\n', offset: 0, deleteCount: 1, insert: 'C' });
-      assert.deepEqual(seen, ['write a.txt "A\\n"', 'operation a.txt', 'write b.txt "B\\n"', 'write c.txt undefined', 'operation b.txt -> c.txt', 'write c.txt "B\\n"']);
+      assert.deepEqual(seen, [
+        'write a.txt "A\\n" undefined',
+        'operation a.txt',
+        'write b.txt "B\\n" undefined',
+        'write c.txt undefined "B\\n"',
+        'operation b.txt -> c.txt',
+        'write c.txt "B\\n" "C\\n"',
+      ]);
     } finally {
       ws.cleanup();
     }
