@@ -56,7 +56,8 @@ describe('Fanout in the VS Code workbench: a window reload', function () {
     await s.chat.locator('.prompt-input').fill(DRAFT);
   });
 
-  it('after the reload: the chat, the Changed files list, the checkpoint and the draft are back', async () => {
+  it('after the reload: the chat, the Changed files list, the checkpoint and the draft are back', async function () {
+    this.timeout(240_000); // a reload under load: the workbench, then the extension host and the webview, start again
     await reloadWindow(s);
     await showChat(s);
     await s.chat.locator('.user-message .user-text', { hasText: REVIEW_PROMPT }).waitFor();

@@ -54,6 +54,9 @@ export async function startWorkbenchSession(options: { env?: Record<string, stri
         ...options.settings,
       },
     });
+    // Playwright's 30 s default is too short for a step on a loaded 2-core machine (an Undo after a reload took 18 s at
+    // load 16); a timeout here only decides how long a real failure takes to report.
+    wb.page.setDefaultTimeout(60_000);
     const chat = wb.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     return {
       page: wb.page,
@@ -82,9 +85,9 @@ function findFiles(dir: string, name: string): string[] {
   });
 }
 
-/** Clicks the Fanout icon in the activity bar, as a user would, and waits for the chat's composer. */
+/** Opens the chat from the activity bar, as a user would (see showChat), and waits for the chat's composer. */
 export async function openChatFromActivityBar(s: WorkbenchSession): Promise<void> {
-  await s.page.locator('.activitybar [aria-label="Fanout"]').first().click({ timeout: 90_000 });
+  await showChat(s);
   await s.chat.locator('.prompt-input').waitFor({ timeout: 60_000 });
 }
 
@@ -95,12 +98,39 @@ export async function sendMessage(s: WorkbenchSession, text: string): Promise<vo
   await input.press('Enter');
 }
 
-/** Clicks the Fanout icon unless the chat is already the side bar's view (a second click would close the side bar). */
-export async function showChat(s: WorkbenchSession): Promise<void> {
+/**
+ * Shows the chat as a user would: click the Fanout icon while it is not the side bar's view, until the chat is there.
+ * One look-then-click is a race after a window reload: the workbench restores the side bar on its own, a little later,
+ * and a click that lands after that restore closes the side bar again (seen under load). So look again after each click.
+ */
+export async function showChat(s: WorkbenchSession, timeoutMs = 120_000): Promise<void> {
   const item = s.page.locator('.activitybar .action-item:has([aria-label="Fanout"])').first();
-  await item.waitFor({ timeout: 90_000 });
-  if (!((await item.getAttribute('class')) ?? '').split(/\s+/).includes('checked')) await item.click();
-  await s.chat.locator('.app').waitFor({ timeout: 60_000 });
+  const app = s.chat.locator('.app');
+  await item.waitFor({ timeout: timeoutMs });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const checked = ((await item.getAttribute('class')) ?? '').split(/\s+/).includes('checked');
+    if (!checked) await item.click();
+    try {
+      await app.waitFor({ timeout: 10_000 });
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw new Error(`${(e as Error).message}\nthe side bar: ${JSON.stringify(await sideBarState(s.page))}`);
+    }
+  }
+}
+
+/** What the side bar shows, for a failure message: its title, whether it is open, and which activity item is checked. */
+async function sideBarState(page: Page): Promise<Record<string, unknown>> {
+  return page.evaluate(() => {
+    const bar = document.querySelector<HTMLElement>('.part.sidebar');
+    return {
+      title: bar?.querySelector('.title-label')?.textContent ?? null,
+      open: !!bar?.offsetWidth,
+      checked: Array.from(document.querySelectorAll('.activitybar .action-item.checked [aria-label]')).map((el) => el.getAttribute('aria-label')),
+      webviews: document.querySelectorAll('iframe.webview').length,
+    };
+  });
 }
 
 /** "Developer: Reload Window", as a user would run it; resolves once the reloaded workbench is up again. */
