@@ -35,7 +35,8 @@ Options:
   --test-command CMD     command run_tests runs (default: detected, e.g. npm test)
   --lint-command CMD     command get_diagnostics runs (default: npm run lint when package.json has a lint script)
   --allow KINDS          let the agent run what would ask first in VS Code, comma-separated: command
-                         (run_command: shell commands), network (fetch_url); refused otherwise
+                         (run_command: shell commands), network (fetch_url), network-private (fetch_url of
+                         private network addresses too: localhost, the LAN, cloud metadata); refused otherwise
   --max-subagents N      subagents the delegate tool runs at once (default ${defaultAgentSettings.maxSubagents}; 0: no delegate tool)
   --subagent-model M     model of the subagents (default: --model)
   --mcp-config FILE      MCP servers whose tools the agent may use, in VS Code's mcp.json format

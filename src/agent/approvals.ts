@@ -10,6 +10,8 @@ export interface ApprovalRequest {
   arguments: string;
   /** The subagent that asks ("sub-1"); absent for the main agent. */
   agent?: string;
+  /** Why the call asks although its setting may allow it (ToolDefinition.askFirst), shown to the user. */
+  because?: string;
 }
 
 export interface ApprovalDecision {

@@ -163,6 +163,11 @@ interface Entry {
   ticket: number;
   /** The tool started changing the workspace (ToolContext.committing): a stop no longer ends it after the grace. */
   committed?: boolean;
+  /** The tool's own reason to ask (ToolDefinition.askFirst), looked up as the call arrives. */
+  askFirst?: Promise<string | undefined>;
+  because?: string;
+  /** A person said yes to this call. */
+  approved?: boolean;
 }
 
 /**
@@ -176,6 +181,8 @@ export class Batch {
   private sealed = false;
   private readonly sealGate: Deferred<void> = deferred();
   private readonly pendingApprovals: { entry: Entry; decide: Deferred<{ allowed: boolean; reason?: string }> }[] = [];
+  /** The calls' askFirst lookups: the batch's one approval request waits for them all. */
+  private readonly askFirstChecks: Promise<unknown>[] = [];
   private readonly waiters = new Set<(e: unknown) => void>();
   /** Calls that a later identical call may share, by tool and arguments; emptied by each write call. */
   private readonly shareable = new Map<string, Entry>();
@@ -231,6 +238,12 @@ export class Batch {
     const leader = reuse ? undefined : this.leaderFor(entry);
     if (leader) log.sharedWith = leader.log.id;
     this.update(entry, 'queued');
+    const { approvals } = this.scheduler.options;
+    if (!reuse && !leader && approvals && prepared.ok && prepared.tool.askFirst && !prepared.tool.runsAgent) {
+      // A lookup that fails asks nothing: the tool checks again as it runs, and refuses what it may not reach.
+      entry.askFirst = prepared.tool.askFirst(prepared.input, this.signal).catch(() => undefined);
+      this.askFirstChecks.push(entry.askFirst);
+    }
     entry.result = reuse ? Promise.resolve(this.finish(entry, 'done', undefined, reused.content)) : leader ? this.follow(entry, leader) : this.run(entry);
   }
 
@@ -309,14 +322,17 @@ export class Batch {
     };
     try {
       const runsAgent = prepared.tool.runsAgent === true;
-      const early = prepared.tool.access === 'read' && !runsAgent && !options.sequential && !this.needsApproval(prepared);
+      if (entry.askFirst) entry.because = await this.until(entry.askFirst);
+      const ask = this.needsApproval(prepared) || entry.because !== undefined;
+      const early = prepared.tool.access === 'read' && !runsAgent && !options.sequential && !ask;
       if (!early) await this.until(this.sealGate.promise);
-      if (this.needsApproval(prepared)) {
+      if (ask) {
         const decision = await this.until(this.requestApproval(entry));
         if (!decision.allowed) {
           lock.release();
           return this.finish(entry, 'denied', new ToolError('denied', `Denied by the user${decision.reason ? `: ${decision.reason}` : '.'}`));
         }
+        entry.approved = true;
       }
       if (lock.contended) this.update(entry, 'waiting_lock');
       await this.until(lock.ready);
@@ -370,7 +386,10 @@ export class Batch {
     const committing = () => {
       entry.committed = true;
     };
-    const context = { ...this.scheduler.options.context, ...this.owner.context, signal: controller.signal, callId: prepared.call.id, committing };
+    const base = { ...this.scheduler.options.context, ...this.owner.context };
+    // Approved by a person here, or by the host before the call reached the scheduler (VS Code's dialog for a tool
+    // another agent invokes).
+    const context = { ...base, signal: controller.signal, callId: prepared.call.id, committing, approved: entry.approved === true || base.approved === true };
     const work = prepared.tool.execute(prepared.input, context);
     releaseLater(work, controller.signal);
     try {
@@ -427,7 +446,8 @@ export class Batch {
 
   /** All calls of the batch that need approval go to the user in ONE request, after the turn is complete. */
   private async askApprovals(): Promise<void> {
-    // Let the calls that were waiting on the seal gate register their approval requests first.
+    // Let the calls that were waiting on the seal gate (or on their own reason to ask) register their requests first.
+    await Promise.all(this.askFirstChecks);
     await Promise.resolve();
     await new Promise<void>((r) => setImmediate(r));
     const pending = this.pendingApprovals.splice(0);
@@ -440,6 +460,7 @@ export class Batch {
           const p = entry.prepared as Extract<PreparedCall, { ok: true }>;
           const request: ApprovalRequest = { id: p.call.id, name: p.call.name, summary: p.summary, access: p.tool.access, kind: approvalKind(p.tool), arguments: p.call.arguments };
           if (this.owner.agent) request.agent = this.owner.agent;
+          if (entry.because) request.because = entry.because;
           return request;
         }),
         this.signal,

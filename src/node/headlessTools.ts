@@ -1,12 +1,17 @@
 import { builtinTools } from '../tools';
 import type { ToolDefinition } from '../tools/tool';
 import { ToolError } from '../tools/toolError';
+import { fetchUrlTool } from '../tools/web/fetchUrl';
 
-/** What `--allow` can switch on: the kinds of call that ask first in VS Code, where the CLI has no one to ask. */
-export const ALLOW_KINDS = ['command', 'network'] as const;
+/**
+ * What `--allow` can switch on: the kinds of call that ask first in VS Code, where the CLI has no one to ask.
+ * `network-private` is `network` plus private network addresses (localhost, the LAN, cloud metadata), which VS Code
+ * asks about even when fetches are allowed.
+ */
+export const ALLOW_KINDS = ['command', 'network', 'network-private'] as const;
 export type AllowKind = (typeof ALLOW_KINDS)[number];
 
-const WHAT: Record<AllowKind, string> = { command: 'run shell commands', network: 'fetch URLs' };
+const WHAT: Record<AllowKind, string> = { command: 'run shell commands', network: 'fetch URLs', 'network-private': 'fetch private network addresses too' };
 
 /**
  * The headless runner's own tool list: the built-in tools, with the ones that would ask first in VS Code answering
@@ -16,6 +21,11 @@ const WHAT: Record<AllowKind, string> = { command: 'run shell commands', network
 export function headlessTools(allow: ReadonlySet<AllowKind>): ToolDefinition[] {
   return builtinTools.map((tool) => {
     const kind = ALLOW_KINDS.find((k) => k === tool.approval);
+    if (tool.name === 'fetch_url' && allow.has('network')) {
+      return allow.has('network-private')
+        ? fetchUrlTool(undefined, { allowPrivate: true })
+        : fetchUrlTool(undefined, { privateHint: ` The user can rerun with --allow network-private to let the agent ${WHAT['network-private']}.` });
+    }
     if (!kind || allow.has(kind)) return tool;
     const message = `${tool.name} is not allowed in this headless run: nobody is there to approve it. The user can rerun with --allow ${kind} to let the agent ${WHAT[kind]}.`;
     return {
@@ -33,6 +43,7 @@ export function parseAllow(values: readonly string[]): Set<AllowKind> {
     const kind = ALLOW_KINDS.find((k) => k === item);
     if (!kind) throw new Error(`--allow takes ${ALLOW_KINDS.join(', ')} (comma-separated), got "${item}"`);
     out.add(kind);
+    if (kind === 'network-private') out.add('network');
   }
   return out;
 }

@@ -171,8 +171,12 @@ export const approvalCallSchema = z.object({
   access: z.enum(['read', 'write', 'exec']),
   arguments: z.string(),
   ...fromAgent,
-  /** Why it asks: the user's `fanout.approval.<setting>` is "ask", or Restricted Mode forces it. */
-  why: z.enum(['setting', 'restricted']).optional(),
+  /**
+   * Why it asks: the user's `fanout.approval.<setting>` is "ask", Restricted Mode forces it, or the call itself does
+   * (`private-network`: fetch_url to a private network address; `note` says which).
+   */
+  why: z.enum(['setting', 'restricted', 'private-network']).optional(),
+  note: z.string().max(500).optional(),
   /** The `fanout.approval` key that governs this call ("read", "edit", "runTests"...). */
   setting: z.string().max(100).optional(),
   /** "Always allow <class> in this workspace" may be offered (never in Restricted Mode, never for arbitrary commands). */

@@ -48,6 +48,11 @@ export interface ToolContext {
    * change is made or refused.
    */
   committing?(): void;
+  /**
+   * Set by the scheduler when a person said yes to this very call, after being told why it asked (see
+   * ToolDefinition.askFirst); fetch_url then reaches the private address it was approved for.
+   */
+  approved?: boolean;
 }
 
 export interface ToolSettings {
@@ -77,6 +82,12 @@ export interface ToolDefinition<S extends z.ZodType = z.ZodType> {
   sharedLimit?: { key: string; maxConcurrent: number };
   /** The approval key when it is not the access class's own (see ApprovalKind). */
   approval?: ApprovalKind;
+  /**
+   * Why this call must ask a person even when its `fanout.approval` setting allows it (fetch_url: the URL leads to a
+   * private network address), or undefined. Asked only where a person can answer (an approval gate); without one the
+   * tool refuses such a call itself.
+   */
+  askFirst?(input: z.infer<S>, signal: AbortSignal): Promise<string | undefined>;
   /** This call's own time limit, when its input sets one (run_command's timeoutSeconds); wins over the scheduler's. */
   timeoutMs?(input: z.infer<S>): number | undefined;
   /**

@@ -22,7 +22,8 @@ export function describeApproval(call: ApprovalRequest): ApprovalCall {
   const trusted = vscode.workspace.isTrusted;
   const configured = (vscode.workspace.getConfiguration('fanout').get<Record<string, unknown>>('approval') ?? {})[setting];
   const why = !trusted && configured !== 'ask' && ['runTests', 'command', 'network'].includes(setting) ? 'restricted' : 'setting';
-  const { kind: _kind, ...shown } = call;
+  const { kind: _kind, because, ...shown } = call;
+  if (because) return { ...shown, why: 'private-network', note: because.slice(0, 500), setting, alwaysAllow: false };
   return { ...shown, why, setting, alwaysAllow: trusted && ALWAYS_ALLOWABLE.has(setting) };
 }
 

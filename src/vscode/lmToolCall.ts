@@ -44,6 +44,8 @@ export async function runLmToolCall(deps: LmToolCallDeps, tool: string, input: u
       settings: { testCommand: deps.settings.testCommand, maxFileBytes: 10 * 1024 * 1024 },
       diagnostics: deps.diagnostics,
       language: deps.language,
+      // VS Code asked the user before this call (fetch_url's dialog names a private network address).
+      approved: true,
     },
     locks: deps.locks,
     maxConcurrentTools: 1,

@@ -1,5 +1,6 @@
 // What VS Code shows while another agent runs one of Fanout's tools, and the confirmation it asks for first: edits and
 // test runs change things and a fetch sends a URL out, so the user sees the exact edit, command or URL before saying yes. Plain text and markdown.
+import { privateAddressOf, privateWhat } from '../tools/web/privateAddress';
 import type { LmToolInfo } from './lmToolNames';
 
 export interface LmToolPrompt {
@@ -44,7 +45,9 @@ export async function lmToolPrompt(tool: LmToolInfo['tool'], input: Record<strin
     case 'fetch_url': {
       // A URL can carry workspace data out (the asking agent wrote it): always shown before it goes.
       // Whole, never shortened: what a URL carries is what the user is asked about.
-      return { invocationMessage: `Fetching ${oneLine(str('url'))}`, confirmation: { title: 'Fetch this URL?', message: `Fanout will send a GET request to:\n\n${fenced(str('url'), '')}` } };
+      // The yes given here is the one a private network address needs (runLmToolCall): the dialog says so.
+      const local = await privateNote(str('url'));
+      return { invocationMessage: `Fetching ${oneLine(str('url'))}`, confirmation: { title: 'Fetch this URL?', message: `Fanout will send a GET request to:\n\n${fenced(str('url'), '')}${local}` } };
     }
     case 'run_tests': {
       const filter = str('filter');
@@ -98,4 +101,15 @@ function code(text: string): string {
 function oneLine(text: string): string {
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length > 120 ? `${line.slice(0, 119)}…` : line;
+}
+
+/** A paragraph naming the private network address a URL leads to (nothing when it is public or does not resolve). */
+async function privateNote(raw: string): Promise<string> {
+  try {
+    const url = new URL(raw);
+    const address = await privateAddressOf(url);
+    return address ? `\n\n${privateWhat(url, address)} (this machine, the local network or a cloud metadata service).` : '';
+  } catch {
+    return '';
+  }
 }

@@ -187,12 +187,13 @@ class ApprovalCard {
   }
 }
 
-/** One line per distinct reason the card asks: a setting set to "ask", or Restricted Mode. */
+/** One line per distinct reason the card asks: a setting set to "ask", Restricted Mode, or the call itself. */
 function whyLines(calls: readonly ApprovalCall[]): string[] {
   const lines = new Set<string>();
   for (const c of calls) {
     if (c.why === 'restricted') lines.add(`Restricted Mode: this folder is not trusted, so ${c.setting ? classWords(c.setting) : 'such calls'} always ask first.`);
     else if (c.why === 'setting' && c.setting) lines.add(`Asks because fanout.approval.${c.setting} is "ask".`);
+    else if (c.why === 'private-network') lines.add(`Asks because ${c.note ?? 'the URL leads to a private network address'}: such fetches always ask, whatever fanout.approval.network says.`);
   }
   return [...lines];
 }

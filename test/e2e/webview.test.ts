@@ -273,6 +273,21 @@ describe('chat webview in a real browser', function () {
     });
   });
 
+  it('approvals: a fetch of a private network address says so, and offers no "Always allow"', async () => {
+    await sendHost(page, init(), {
+      type: 'approval-request',
+      requestId: 'p1',
+      calls: [{ id: 'f1', name: 'fetch_url', summary: 'http://localhost:3000/', access: 'read', arguments: '{"url":"http://localhost:3000/"}', why: 'private-network', note: 'localhost:3000 is 127.0.0.1, a private network address', setting: 'network', alwaysAllow: false }],
+    });
+    const card = page.locator('.approval-card[data-request-id="p1"]');
+    await card.waitFor();
+    assert.deepEqual(await card.locator('.approval-why').allTextContents(), ['Asks because localhost:3000 is 127.0.0.1, a private network address: such fetches always ask, whatever fanout.approval.network says.']);
+    assert.equal(await card.locator('[data-call-id="f1"] .command-line').textContent(), 'GET http://localhost:3000/');
+    assert.equal(await card.getByRole('button', { name: /Always allow/ }).count(), 0);
+    await card.getByRole('button', { name: 'Allow', exact: true }).click();
+    assert.deepEqual(await waitForPosted(page, 'approval-response'), { type: 'approval-response', requestId: 'p1', decisions: [{ id: 'f1', allowed: true }] });
+  });
+
   it('changed files: diff, keep, undo, keep all, undo all', async () => {
     await sendHost(page, init(), {
       type: 'changed-files',

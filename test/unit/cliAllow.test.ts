@@ -42,7 +42,7 @@ describe('headless runner: --allow for what would ask first in VS Code', () => {
     assert.match(toolMessages(server.chatRequests[1])[0].content, /^\$ echo ran > ran\.txt; echo hi\nexit code 0 after .*\nhi\n$/);
   });
 
-  it('refuses fetch_url unless --allow network (command alone is not enough), and fetches with it', async () => {
+  it('refuses fetch_url unless --allow network (command alone is not enough); a private address (this local server) needs network-private', async () => {
     ws = tempWorkspace({ 'a.txt': 'x' });
     const asked: string[] = [];
     const web = http.createServer((req, res) => {
@@ -62,6 +62,14 @@ describe('headless runner: --allow for what would ask first in VS Code', () => {
       await server.close();
       server = await fetchTurn();
       assert.equal((await runCli(['--workspace', ws.dir, '--base-url', server.url, '--allow', 'network', 'read the notes'], { OPENAI_API_KEY: 'k' })).code, 0);
+      assert.equal(
+        toolMessages(server.chatRequests[1])[0].content,
+        `Error (not_allowed): ${new URL(page).host} is a private network address (loopback, LAN, link-local or cloud metadata): fetch_url fetches those only with the user's approval, and this call had none. The user can rerun with --allow network-private to let the agent fetch private network addresses too.`,
+      );
+      assert.deepEqual(asked, [], 'nothing was fetched');
+      await server.close();
+      server = await fetchTurn();
+      assert.equal((await runCli(['--workspace', ws.dir, '--base-url', server.url, '--allow', 'network-private', 'read the notes'], { OPENAI_API_KEY: 'k' })).code, 0);
       assert.equal(toolMessages(server.chatRequests[1])[0].content, `${page} (HTTP 200, text/html, 72 B)\n\n# Release notes\n\nVersion 2 is out.`);
       assert.deepEqual(asked, ['/notes']);
     } finally {
@@ -74,6 +82,6 @@ describe('headless runner: --allow for what would ask first in VS Code', () => {
     ws = tempWorkspace({ 'a.txt': 'x' });
     const { code, err } = await runCli(['--workspace', ws.dir, '--allow', 'command,shell', 'hi'], { OPENAI_API_KEY: 'k' });
     assert.equal(code, 2);
-    assert.match(err, /--allow takes command, network \(comma-separated\), got "shell"/);
+    assert.match(err, /--allow takes command, network, network-private \(comma-separated\), got "shell"/);
   });
 });

@@ -82,11 +82,14 @@ describe('language model tools: what VS Code shows and asks', () => {
     assert.equal((await lmToolPrompt('run_tests', {}, noCommand)).confirmation, undefined);
   });
 
-  it('asks before fetching a URL, showing it whole', async () => {
-    const url = `https://example.com/search?q=${'x'.repeat(200)}`;
+  it('asks before fetching a URL, showing it whole, and names a private network address', async () => {
+    // Addresses, not names: no DNS in a unit test.
+    const url = `https://93.184.216.34/search?q=${'x'.repeat(200)}`;
     const p = await lmToolPrompt('fetch_url', { url }, noCommand);
     assert.equal(p.invocationMessage, `Fetching ${url.slice(0, 119)}…`);
     assert.deepEqual(p.confirmation, { title: 'Fetch this URL?', message: `Fanout will send a GET request to:\n\n\`\`\`\n${url}\n\`\`\`` });
+    const local = await lmToolPrompt('fetch_url', { url: 'http://169.254.169.254/latest/meta-data/' }, noCommand);
+    assert.equal(local.confirmation?.message, 'Fanout will send a GET request to:\n\n```\nhttp://169.254.169.254/latest/meta-data/\n```\n\n169.254.169.254 is a private network address (this machine, the local network or a cloud metadata service).');
   });
 });
 

@@ -6,6 +6,8 @@ import { ToolError } from '../toolError';
 export interface HttpGetOptions {
   signal: AbortSignal;
   maxRedirects: number;
+  /** Called before each request, the first and every redirect's (`from`: the URL that redirected); throws to refuse it. */
+  checkHop?: (url: URL, from?: string) => Promise<void>;
 }
 
 export interface HttpResponse {
@@ -41,6 +43,7 @@ export async function httpGet(start: URL, options: HttpGetOptions): Promise<Http
   const redirects: string[] = [];
   let url = start;
   for (;;) {
+    await options.checkHop?.(url, redirects[redirects.length - 1]);
     const response = await fetch(url, { method: 'GET', redirect: 'manual', headers: HEADERS, credentials: 'omit', signal: options.signal });
     const location = response.headers.get('location');
     if (!REDIRECTS.has(response.status) || !location) return { url: url.href, redirects, response };

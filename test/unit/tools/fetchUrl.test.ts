@@ -90,6 +90,8 @@ const PAGE = `<!doctype html><html><head><title>Fanout &amp; friends</title><sty
 <ul><li>one</li><li>two</li></ul><pre><code>npm run demo</code></pre></main>
 <footer>Copyright footer</footer><script>console.log("tail script")</script></body></html>`;
 
+// The server is on 127.0.0.1, a private address: these tests allow that explicitly (as `--allow network-private`
+// does); fetchUrlPrivate.test.ts covers what happens without the allowance.
 describe('fetch_url', () => {
   let web: WebServer;
   let scheduler: Scheduler;
@@ -98,7 +100,7 @@ describe('fetch_url', () => {
 
   beforeEach(async () => {
     web = await new WebServer().start();
-    scheduler = new Scheduler({ tools: toolRegistry([fetchUrlTool(limits)]), context: testContext() });
+    scheduler = new Scheduler({ tools: toolRegistry([fetchUrlTool(limits, { allowPrivate: true })]), context: testContext() });
   });
   afterEach(() => web.close());
 
@@ -168,7 +170,7 @@ describe('fetch_url', () => {
   });
 
   it('gives up on a server that never answers, with a timeout error', async () => {
-    scheduler = new Scheduler({ tools: toolRegistry([fetchUrlTool({ ...limits, timeoutMs: 100 })]), context: testContext() });
+    scheduler = new Scheduler({ tools: toolRegistry([fetchUrlTool({ ...limits, timeoutMs: 100 }, { allowPrivate: true })]), context: testContext() });
     const r = await fetchOne({ url: `${web.url}/hang` });
     assert.equal(r.content, `Error (timeout): ${web.url}/hang did not answer in full within 0.1 s.`);
   });
