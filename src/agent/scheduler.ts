@@ -165,6 +165,7 @@ interface Entry {
   committed?: boolean;
   /** The tool's own reason to ask (ToolDefinition.askFirst), looked up as the call arrives. */
   askFirst?: Promise<string | undefined>;
+  /** Its answer, shown on the approval card: why the call asks although its setting may allow it. */
   because?: string;
   /** A person said yes to this call. */
   approved?: boolean;
