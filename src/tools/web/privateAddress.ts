@@ -12,6 +12,8 @@ export const resolveAll: Resolve = async (host) => (await lookup(host, { all: tr
 /** The first address of the URL's host that is private, loopback or link-local; undefined when all are public. */
 export async function privateAddressOf(url: URL, resolve: Resolve = resolveAll): Promise<string | undefined> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
+  // No host (file:, data:): nothing on the network to judge, and an empty name is no lookup.
+  if (!host) return undefined;
   const addresses = isIP(host) ? [host] : await resolve(host);
   return addresses.find(isPrivateAddress);
 }

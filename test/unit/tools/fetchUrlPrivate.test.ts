@@ -31,6 +31,7 @@ describe('private network addresses', () => {
     for (const [url, address] of [['http://2130706433/', '127.0.0.1'], ['http://0x7f.1/', '127.0.0.1'], ['http://[::ffff:127.0.0.1]/', '::ffff:7f00:1'], ['http://[::1]:3000/', '::1'], ['http://169.254.169.254/latest/meta-data/', '169.254.169.254']]) {
       assert.equal(await privateAddressOf(new URL(url), never), address, url);
     }
+    assert.equal(await privateAddressOf(new URL('file:///etc/passwd'), never), undefined, 'no host, no lookup');
   });
 });
 
