@@ -102,7 +102,7 @@ function events(turn: AnthropicTurn, model: string): { list: Event[]; dropAt?: n
 }
 
 async function streamTurn(res: http.ServerResponse, turn: AnthropicTurn, model: string): Promise<void> {
-  if (turn.latencyMs) await delay(turn.latencyMs);
+  if (turn.latencyMs) await delay(turn.latencyMs, res);
   const out = sse(res);
   const { list, dropAt, holdAt } = events(turn, model);
   for (const [i, [name, data]] of list.entries()) {
@@ -112,7 +112,7 @@ async function streamTurn(res: http.ServerResponse, turn: AnthropicTurn, model: 
       await out.send({ type: 'error', error: { type: turn.errorType ?? 'overloaded_error', message: 'Overloaded' } }, 'error');
       return out.end();
     }
-    if (i > 0 && turn.chunkDelayMs) await delay(turn.chunkDelayMs);
+    if (i > 0 && turn.chunkDelayMs) await delay(turn.chunkDelayMs, res);
     if (i === holdAt) await turn.holdInCall!.until;
     await out.send(data, name);
   }

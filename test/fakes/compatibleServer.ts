@@ -75,7 +75,7 @@ interface WireCall {
 }
 
 async function streamTurn(res: http.ServerResponse, turn: CompatibleTurn, model: string): Promise<void> {
-  if (turn.latencyMs) await delay(turn.latencyMs);
+  if (turn.latencyMs) await delay(turn.latencyMs, res);
   const q = turn.quirks ?? {};
   const out = sse(res);
   const base = { id: randomId('chatcmpl-'), object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model };
@@ -119,7 +119,7 @@ async function streamTurn(res: http.ServerResponse, turn: CompatibleTurn, model:
   for (const [i, chunk] of chunks.entries()) {
     if (dropAt !== undefined && i >= dropAt) return out.drop();
     if (turn.stallAfterChunks !== undefined && i >= turn.stallAfterChunks) return forever();
-    if (i > 0 && turn.chunkDelayMs) await delay(turn.chunkDelayMs);
+    if (i > 0 && turn.chunkDelayMs) await delay(turn.chunkDelayMs, res);
     if (i === holdAt) await turn.holdInCall!.until;
     await out.send(chunk);
   }

@@ -17,7 +17,7 @@ export class ConcurrencyProbe {
   }
 }
 
-export function sleepTool(probe: ConcurrencyProbe, options: { name?: string; access?: AccessClass; ignoreAbort?: boolean } = {}): ToolDefinition {
+export function sleepTool(probe: ConcurrencyProbe, options: { name?: string; access?: AccessClass; ignoreAbortUntil?: Promise<void> } = {}): ToolDefinition {
   return defineTool({
     name: options.name ?? 'sleep',
     description: 'Sleeps for ms milliseconds.',
@@ -28,16 +28,18 @@ export function sleepTool(probe: ConcurrencyProbe, options: { name?: string; acc
     async execute(input, ctx) {
       probe.enter(input.label ?? '');
       try {
-        await new Promise<void>((resolve, reject) => {
-          if (!options.ignoreAbort && ctx.signal.aborted) return reject(ctx.signal.reason);
-          const t = setTimeout(resolve, input.ms);
-          if (!options.ignoreAbort) {
+        // A tool that ignores its signal ends when the test lets it, so no timer of it outlives the test.
+        if (options.ignoreAbortUntil) await options.ignoreAbortUntil;
+        else {
+          await new Promise<void>((resolve, reject) => {
+            if (ctx.signal.aborted) return reject(ctx.signal.reason);
+            const t = setTimeout(resolve, input.ms);
             ctx.signal.addEventListener('abort', () => {
               clearTimeout(t);
               reject(ctx.signal.reason);
             }, { once: true });
-          }
-        });
+          });
+        }
         if (input.fail) throw new Error(`boom ${input.label ?? ''}`);
         return `slept ${input.ms}${input.label ? ` ${input.label}` : ''}`;
       } finally {

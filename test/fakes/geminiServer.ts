@@ -70,7 +70,7 @@ export class FakeGeminiServer extends FakeHttpServer {
 type Part = Record<string, unknown>;
 
 async function streamTurn(res: http.ServerResponse, turn: GeminiTurn, model: string): Promise<void> {
-  if (turn.latencyMs) await delay(turn.latencyMs);
+  if (turn.latencyMs) await delay(turn.latencyMs, res);
   const out = sse(res, { crlf: true });
   const chunks: Part[][] = [];
   let dropAt = turn.dropAfterChunks;
@@ -98,7 +98,7 @@ async function streamTurn(res: http.ServerResponse, turn: GeminiTurn, model: str
   for (const [i, parts] of chunks.entries()) {
     if (dropAt !== undefined && i >= dropAt) return out.drop();
     if (turn.stallAfterChunks !== undefined && i >= turn.stallAfterChunks) return forever();
-    if (i > 0 && turn.chunkDelayMs) await delay(turn.chunkDelayMs);
+    if (i > 0 && turn.chunkDelayMs) await delay(turn.chunkDelayMs, res);
     if (i === holdAt) await turn.holdInCall!.until;
     const last = i === chunks.length - 1;
     const candidate = { content: { parts, role: 'model' }, index: 0, ...(last ? { finishReason: turn.finishReason ?? 'STOP' } : {}) };

@@ -90,7 +90,7 @@ export function sse(res: http.ServerResponse, options: { delayMs?: number; crlf?
   const nl = options.crlf ? '\r\n' : '\n';
   return {
     async send(data, event) {
-      if (options.delayMs) await delay(options.delayMs);
+      if (options.delayMs) await delay(options.delayMs, res);
       const payload = typeof data === 'string' ? data : JSON.stringify(data);
       res.write(`${event ? `event: ${event}${nl}` : ''}data: ${payload}${nl}${nl}`);
     },
@@ -103,6 +103,20 @@ export function sse(res: http.ServerResponse, options: { delayMs?: number; crlf?
   };
 }
 
-export function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/**
+ * Resolves after `ms`, or as soon as the client of `res` has gone: a stream the client stopped reading must not keep
+ * its timers running past the test (the unit run fails on a timer left after the last test).
+ */
+export function delay(ms: number, res?: http.ServerResponse): Promise<void> {
+  if (!res) return new Promise((r) => setTimeout(r, ms));
+  if (res.closed) return Promise.resolve();
+  return new Promise((r) => {
+    const done = () => {
+      clearTimeout(t);
+      res.off('close', done);
+      r();
+    };
+    const t = setTimeout(done, ms);
+    res.on('close', done);
+  });
 }

@@ -55,7 +55,7 @@ export class FakeOpenAIServer extends FakeHttpServer {
 }
 
 async function streamTurn(res: http.ServerResponse, turn: ScriptedTurn, model: string): Promise<void> {
-  if (turn.latencyMs) await delay(turn.latencyMs);
+  if (turn.latencyMs) await delay(turn.latencyMs, res);
   const out = sse(res);
   const id = `chatcmpl-${Math.random().toString(36).slice(2, 10)}`;
   const base = { id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model, system_fingerprint: 'fp_fake' };
@@ -86,7 +86,7 @@ async function streamTurn(res: http.ServerResponse, turn: ScriptedTurn, model: s
 
   for (const [i, chunk] of chunks.entries()) {
     if (turn.dropAfterChunks !== undefined && i >= turn.dropAfterChunks) return out.drop();
-    if (i > 0 && turn.chunkDelayMs) await delay(turn.chunkDelayMs);
+    if (i > 0 && turn.chunkDelayMs) await delay(turn.chunkDelayMs, res);
     if (turn.holdAtChunk?.chunk === i) await turn.holdAtChunk.until;
     await out.send(chunk);
   }

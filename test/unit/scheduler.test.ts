@@ -175,9 +175,13 @@ describe('Scheduler', () => {
 
   it('reports a tool that ignores its signal as timed out after the grace period', async () => {
     const probe = new ConcurrencyProbe();
-    const s = new Scheduler({ tools: toolRegistry([sleepTool(probe, { ignoreAbort: true })]), context: testContext(), toolTimeoutMs: 20, cancelGraceMs: 30 });
-    const { results } = await runBatch(s, [call('a', 'sleep', { ms: 3000 })]);
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const s = new Scheduler({ tools: toolRegistry([sleepTool(probe, { ignoreAbortUntil: released })]), context: testContext(), toolTimeoutMs: 20, cancelGraceMs: 30 });
+    const { results } = await runBatch(s, [call('a', 'sleep', { ms: 0 })]);
     assert.match(results[0].content, /^Error \(timeout\)/);
+    assert.equal(probe.running, 1, 'the result came while the tool still ran: the grace period, not the tool, ended the call');
+    release();
   });
 
   it('validates arguments centrally with clear errors', async () => {
