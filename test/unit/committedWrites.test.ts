@@ -110,15 +110,21 @@ describe('a stop or timeout after a write call changed the workspace', () => {
     return { workspace, scheduler, disk: (rel: string) => readFileSync(path.join(ws.dir, rel), 'utf8') };
   }
 
-  it('reports an edit whose save is still pending when the wait after the stop ends as applied, and says the save was still pending', async () => {
-    const { workspace, scheduler, disk } = await setup({ 'a.txt': 'one\n' }, 2_000, 0);
+  /** a.txt "one" → "two" in a batch that is stopped once the edit is applied, while its save is still held. */
+  function editStoppedDuringSave(workspace: HeldWorkspace, scheduler: Scheduler) {
     const stop = new AbortController();
     const batch = scheduler.startBatch(1, stop.signal);
     batch.add(call('e', 'apply_edit', { path: 'a.txt', oldText: 'one', newText: 'two' }));
     const sealed = batch.seal();
-    await workspace.applied.promise;
-    stop.abort(stopped());
-    const { results, log } = await sealed;
+    return workspace.applied.promise.then(() => {
+      stop.abort(stopped());
+      return sealed;
+    });
+  }
+
+  it('reports an edit whose save is still pending when the wait after the stop ends as applied, and says the save was still pending', async () => {
+    const { workspace, scheduler, disk } = await setup({ 'a.txt': 'one\n' }, 2_000, 0);
+    const { results, log } = await editStoppedDuringSave(workspace, scheduler);
     workspace.save.open();
     assert.equal(results[0].ok, true, results[0].content);
     assert.match(results[0].content, /^Edited a\.txt: replaced 1 line\(s\) at line 1 with 1 line\(s\)\. The call was stopped while VS Code was saving the file, and the save had not completed 5 s later: the change is in the editor, and on disk once that save completes\.$/);
@@ -130,12 +136,8 @@ describe('a stop or timeout after a write call changed the workspace', () => {
   // took it for the user's unsaved text and left its own change unsaved, so the disk lagged behind the editor.
   it('keeps an edit stopped during its save (and so its file lock) until that save completes, and says it did', async () => {
     const { workspace, scheduler, disk } = await setup({ 'a.txt': 'one\n' });
-    const stop = new AbortController();
-    const first = scheduler.startBatch(1, stop.signal);
-    first.add(call('e1', 'apply_edit', { path: 'a.txt', oldText: 'one', newText: 'two' }));
-    const firstDone = first.seal();
+    const firstDone = editStoppedDuringSave(workspace, scheduler);
     await workspace.applied.promise;
-    stop.abort(stopped());
     // The next edit of the file (another run, not stopped) queues behind the first one's lock.
     const second = scheduler.startBatch(1, new AbortController().signal);
     second.add(call('e2', 'apply_edit', { path: 'a.txt', oldText: 'two', newText: 'three' }));
